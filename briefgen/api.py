@@ -1,0 +1,140 @@
+"""What a Python user calls: :func:`build`, :func:`validate`, :func:`init_project`, and the
+template-set helpers. The command line is a thin layer over these; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefgen.errors import InputError
+from briefgen.project import CONFIG_NAME, Workspace, load_briefs, open_workspace
+from briefgen.render import RenderOptions
+
+
+def validate(
+    project: str | Path | None = None, briefs: Sequence[str | Path] | None = None
+) -> list[str]:
+    """Check the project's config, briefs and template sets; return warnings, raise on errors."""
+    from briefgen.audience import select
+    from briefgen.templates import load_set
+
+    ws = open_workspace(project)
+    loaded = load_briefs(ws, [Path(b) for b in briefs] if briefs else None)
+    warnings = [str(w) for w in ws.warnings]
+    for name in {a.template or ws.config.template for a in ws.config.audiences.values()}:
+        load_set(name, ws.templates_dir)
+    for lb in loaded:
+        warnings += [str(w) for w in lb.warnings]
+        for audience in ws.config.audiences:
+            view = select(lb.brief, lb.id, audience, ws.config)
+            warnings += [f"{ws.display(lb.path)}: {w}" for w in view.warnings]
+    return list(dict.fromkeys(warnings))
+
+
+def build(
+    project: str | Path | None = None,
+    briefs: Sequence[str | Path] | None = None,
+    audiences: Sequence[str] | None = None,
+    formats: Sequence[str] | None = None,
+    output: str | Path | None = None,
+    force: bool = False,
+    allow_hosts: Sequence[str] = (),
+    progress=None,
+):
+    """Build briefs (all of the project's by default) for audiences and formats.
+
+    Returns a :class:`~briefgen.pipeline.BuildResult`; raises
+    :class:`~briefgen.errors.InputError` (or a subclass) for bad input before writing anything.
+    """
+    from briefgen.pipeline import execute, prepare
+
+    ws = open_workspace(project)
+    plan = prepare(
+        ws,
+        [Path(b) for b in briefs] if briefs else None,
+        audiences,
+        formats,
+        Path(output) if output else None,
+        RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts)),
+    )
+    return execute(plan, force=force, progress=progress)
+
+
+def sample_files() -> tuple[Path, Path]:
+    """The sample brief and the sample project config shipped with briefgen."""
+    here = Path(__file__).parent
+    packaged = here / "_sample"
+    content = packaged if packaged.is_dir() else here.parent / "content"
+    return content / "us-azerbaijan.yaml", here / "project.yaml"
+
+
+def init_project(folder: str | Path) -> list[Path]:
+    """Create a project in ``folder``: config, the sample brief, an empty templates folder."""
+    root = Path(folder)
+    if (root / CONFIG_NAME).exists():
+        raise InputError(f"{root / CONFIG_NAME} already exists; not overwriting it")
+    brief, config = sample_files()
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "templates").mkdir(exist_ok=True)
+    written = [root / CONFIG_NAME, root / "content" / brief.name, root / ".gitignore"]
+    schema_line = "# yaml-language-server: $schema=schema/briefgen.schema.json\n"
+    written[0].write_text(schema_line + config.read_text("utf-8"), "utf-8")
+    content_target = written[1]
+    if content_target.exists():
+        raise InputError(f"{content_target} already exists; not overwriting it")
+    content_target.write_text(
+        "# yaml-language-server: $schema=../schema/brief.schema.json\n" + brief.read_text("utf-8"),
+        "utf-8",
+    )
+    if not written[2].exists():
+        written[2].write_text("output/\n", "utf-8")
+    from briefgen.schema import write_schemas
+
+    written += write_schemas(root / "schema")
+    return written
+
+
+def list_templates(project: str | Path | None = None) -> list[dict[str, str]]:
+    """The template sets a project can use: name, where it comes from, description."""
+    from briefgen.templates import available_sets, load_set
+
+    templates_dir = _templates_dir(project)
+    rows = []
+    for name, origin in available_sets(templates_dir).items():
+        try:
+            description = load_set(name, templates_dir).settings.description
+        except InputError as exc:
+            description = f"(broken: {exc})"
+        rows.append({"name": name, "origin": origin, "description": description})
+    return rows
+
+
+def _templates_dir(project: str | Path | None) -> Path | None:
+    try:
+        return open_workspace(project).templates_dir
+    except InputError:
+        if project is not None:
+            raise
+        return None
+
+
+def eject_template(
+    name: str, project: str | Path | None = None, force: bool = False, to: str | None = None
+) -> tuple[Path, list[Path]]:
+    """Copy built-in template set ``name`` into the project's ``templates/`` to customize it."""
+    from briefgen.templates import builtin_dir
+
+    ws: Workspace = open_workspace(project)
+    source = builtin_dir() / name
+    if not source.is_dir():
+        known = ", ".join(sorted(p.name for p in builtin_dir().iterdir() if p.is_dir()))
+        raise InputError(f"no built-in template set '{name}'; built-in sets: {known}")
+    target = ws.templates_dir / (to or name)
+    if target.exists() and not force:
+        raise InputError(f"{ws.display(target)} already exists; pass --force to overwrite it")
+    shutil.copytree(
+        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    return target, sorted(p for p in target.rglob("*") if p.is_file())

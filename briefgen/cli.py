@@ -1,0 +1,367 @@
+"""The ``briefgen`` command: a thin Click layer over :mod:`briefgen.api`, the only place that
+prints. Heavy libraries are imported inside commands, so ``--help`` stays instant.
+
+Exit codes: 0 success, 1 a render failed, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import EXIT_RENDER, BriefgenError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class State:
+    """Global options, handed to every command."""
+
+    def __init__(self, project: Path | None, verbose: int, quiet: bool, debug: bool):
+        self.project, self.verbose, self.quiet, self.debug = project, verbose, quiet, debug
+
+    def warn(self, message: str) -> None:
+        """Print a warning; located ones (``file:line: warning: …``) already say so."""
+        if not self.quiet:
+            click.echo(message if ": warning: " in message else f"warning: {message}", err=True)
+
+
+def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Expected failures print one line each and exit 2 or 1; never a traceback unless --debug."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        state: State = click.get_current_context().find_object(State)
+        try:
+            return func(*args, **kwargs)
+        except BriefgenError as exc:
+            if state and state.debug:
+                traceback.print_exc()
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(line if _located(line) else f"error: {line}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(
+                "interrupted; finished files are complete, nothing half-written was kept", err=True
+            )
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:  # a bug in briefgen or a library: say so, briefly
+            if state and state.debug:
+                traceback.print_exc()
+            click.echo(
+                f"error: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback, and please report it)",
+                err=True,
+            )
+            sys.exit(EXIT_RENDER)
+
+    return wrapper
+
+
+def _located(line: str) -> bool:
+    """True for ``file:line: message`` lines, which are printed as they are."""
+    head = line.split(": ", 1)[0]
+    return (":" in head and head.rsplit(":", 1)[-1].isdigit()) or head.endswith((".yaml", ".j2"))
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="briefgen")
+@click.option(
+    "-C",
+    "--project",
+    type=click.Path(file_okay=True, path_type=Path),
+    help="Project folder (default: the nearest folder with a briefgen.yaml).",
+)
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for even more).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks, for bug reports.")
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool, debug: bool) -> None:
+    """Policy briefs as a printed PDF and an editable PowerPoint deck, per audience.
+
+    Content is YAML with Markdown text in content/; audiences and defaults are in
+    briefgen.yaml; the look is in template sets. Start with `briefgen init DIR`.
+    """
+    ctx.obj = State(project, verbose, quiet, debug)
+
+
+# ---------------------------------------------------------------- build
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this audience (repeatable). Default: all of them.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    type=click.Choice(["pdf", "pptx", "html"]),
+    help="Build only this format (repeatable): pdf, pptx, html.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/ in the project).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files briefgen did not write.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Let templates fetch from this web host (repeatable). Default: no network.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.pass_obj
+@_errors
+def build(
+    state: State,
+    briefs: tuple[Path, ...],
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    output: Path | None,
+    force: bool,
+    allow_hosts: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Build PDF, PowerPoint and HTML for each brief and audience.
+
+    Writes output/<brief>/<audience>.pdf|.pptx|.html and ends with a table of what was
+    written. BRIEFS default to every content/*.yaml of the project.
+    """
+    from briefgen import api
+    from briefgen.pipeline import summary_json
+
+    with _progress(state, as_json) as progress:
+        result = api.build(
+            state.project,
+            briefs or None,
+            audiences or None,
+            formats or None,
+            output,
+            force,
+            allow_hosts,
+            progress=progress,
+        )
+    for warning in result.warnings:
+        state.warn(warning)
+    if as_json:
+        click.echo(summary_json(result))
+    elif not state.quiet:
+        _print_table(result)
+    for failed in result.failed:
+        error = failed.error or "failed"
+        click.echo(error if _located(error) else f"error: {error}", err=True)
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(state: State, as_json: bool):
+    """A progress bar on a terminal (stderr), nothing otherwise."""
+    if state.quiet or as_json or not sys.stderr.isatty():
+        return _NoProgress()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    class _Bar:
+        def __enter__(self):
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.__enter__()
+            self.task = self.bar.add_task("rendering", total=None)
+            return self.update
+
+        def update(self, label: str, output: Any, total: int | None = None) -> None:
+            self.bar.update(self.task, advance=1, description=label, total=total)
+
+        def __exit__(self, *exc: object) -> None:
+            self.bar.__exit__(*exc)
+
+    return _Bar()
+
+
+def _print_table(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column, justify in (
+        ("file", "left"),
+        ("pages/slides", "right"),
+        ("size", "right"),
+        ("time", "right"),
+    ):
+        table.add_column(column, justify=justify)
+    for out in result.outputs:
+        count = out.pages if out.pages is not None else out.slides
+        unit = " pages" if out.pages is not None else " slides" if out.slides is not None else ""
+        table.add_row(
+            os.path.relpath(out.path),
+            "-" if count is None else f"{count}{unit}",
+            _size(out.size) if out.status != "failed" else "failed",
+            f"{out.seconds:.2f} s",
+        )
+    console = Console(highlight=False)
+    console.print(table)
+    written = sum(1 for o in result.outputs if o.status == "written")
+    console.print(f"{written} file(s) written in {result.seconds:.2f} s")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+# ---------------------------------------------------------------- validate, audiences
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+@_errors
+def validate(state: State, briefs: tuple[Path, ...]) -> None:
+    """Check briefs, briefgen.yaml and template sets; print file:line: message per problem."""
+    from briefgen import api
+
+    warnings = api.validate(state.project, briefs or None)
+    for warning in warnings:
+        state.warn(warning)
+    if not state.quiet:
+        click.echo("ok: no problems found" + (f" ({len(warnings)} warning(s))" if warnings else ""))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.pass_obj
+@_errors
+def audiences(state: State) -> None:
+    """Show each audience and what it gets (sections, tags, details, banner, template)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from briefgen.audience import describe
+    from briefgen.project import open_workspace
+
+    rows = describe(open_workspace(state.project).config)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in rows[0]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row.values())
+    Console(highlight=False).print(table)
+
+
+# ---------------------------------------------------------------- init, schema
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+@_errors
+def init(state: State, folder: Path) -> None:
+    """Create a new project in FOLDER with the sample brief and config."""
+    from briefgen import api
+
+    for path in api.init_project(folder):
+        if not state.quiet:
+            click.echo(f"created {path}")
+    if not state.quiet:
+        click.echo(f"next: cd {folder} && briefgen build")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schema"),
+    show_default=True,
+    help="Folder to write the schemas to.",
+)
+@click.pass_obj
+@_errors
+def schema(state: State, output: Path) -> None:
+    """Write JSON Schemas of the content format and briefgen.yaml, for editors."""
+    from briefgen.schema import write_schemas
+
+    for path in write_schemas(output):
+        if not state.quiet:
+            click.echo(f"wrote {path}")
+
+
+# ---------------------------------------------------------------- templates
+
+
+@cli.group(context_settings=CONTEXT)
+def templates() -> None:
+    """List template sets, or copy one into the project to customize it."""
+
+
+@templates.command("list", context_settings=CONTEXT)
+@click.pass_obj
+@_errors
+def templates_list(state: State) -> None:
+    """The template sets there are: built-in, and the project's own."""
+    from briefgen import api
+
+    for row in api.list_templates(state.project):
+        click.echo(f"{row['name']:<12} {row['origin']:<17} {row['description']}")
+
+
+@templates.command("eject", context_settings=CONTEXT)
+@click.argument("name")
+@click.option(
+    "--as",
+    "as_name",
+    metavar="NAME",
+    help="Name of the copy (default: the same name, which overrides the built-in).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files already in the project.")
+@click.pass_obj
+@_errors
+def templates_eject(state: State, name: str, as_name: str | None, force: bool) -> None:
+    """Copy built-in template set NAME into templates/ to customize it."""
+    from briefgen import api
+
+    target, files = api.eject_template(name, state.project, force, as_name)
+    if not state.quiet:
+        click.echo(
+            f"copied {len(files)} files into {os.path.relpath(target)}; "
+            "files you do not change can be deleted (the built-in ones are used)"
+        )
+
+
+def main() -> None:
+    """Entry point of the ``briefgen`` script."""
+    cli(prog_name="briefgen")

@@ -1,0 +1,106 @@
+"""Read-only file trees that cannot be left: what templates and renderers are allowed to read.
+
+A tree is a folder on disk (every read resolves symlinks and must stay inside it) or the
+same files held in memory, which is how a render job travels to a worker on another machine.
+Template loading and WeasyPrint's URL fetcher both read through trees, so "files only
+inside the project and the template sets" is enforced in one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Files in a template set that are never shipped to renderers (editor and OS litter).
+_IGNORED = (".DS_Store", "Thumbs.db")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def clean_relpath(rel: str) -> str | None:
+    """A normalised relative POSIX path, or None if it is absolute, escapes, or is odd."""
+    if not rel or "\\" in rel or "\0" in rel or rel.startswith("/") or ":" in rel.split("/")[0]:
+        return None
+    norm = posixpath.normpath(rel)
+    if norm in (".", "..") or norm.startswith("../"):
+        return None
+    return norm
+
+
+@dataclass(frozen=True)
+class FileTree:
+    """Files under one root. ``label`` names the tree in messages (``templates/default``)."""
+
+    label: str
+    root: Path | None = None
+    files: dict[str, bytes] | None = field(default=None, repr=False)
+
+    def _disk_path(self, rel: str) -> Path | None:
+        assert self.root is not None
+        path = self.root / rel
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not real.is_relative_to(self.root.resolve()) or not real.is_file():
+            return None
+        return real
+
+    def read(self, rel: str) -> bytes | None:
+        """The bytes of ``rel``, or None when it is not a file inside this tree."""
+        norm = clean_relpath(rel)
+        if norm is None:
+            return None
+        if self.files is not None:
+            return self.files.get(norm)
+        real = self._disk_path(norm)
+        if real is None or real.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return real.read_bytes()
+
+    def exists(self, rel: str) -> bool:
+        norm = clean_relpath(rel)
+        if norm is None:
+            return False
+        if self.files is not None:
+            return norm in self.files
+        return self._disk_path(norm) is not None
+
+    def listing(self) -> list[str]:
+        """Every file in the tree (relative POSIX paths, sorted); symlinks out are skipped."""
+        if self.files is not None:
+            return sorted(self.files)
+        if self.root is None or not self.root.is_dir():
+            return []
+        out = []
+        for path in sorted(self.root.rglob("*")):
+            rel = path.relative_to(self.root).as_posix()
+            if path.name in _IGNORED or "__pycache__" in rel:
+                continue
+            if self._disk_path(rel) is not None:
+                out.append(rel)
+        return out
+
+    def in_memory(self, only: list[str] | None = None) -> FileTree:
+        """The same tree with its files loaded: what a remote worker receives."""
+        names = self.listing() if only is None else [n for n in only if self.exists(n)]
+        return FileTree(self.label, None, {n: self.read(n) or b"" for n in names})
+
+    def digest(self) -> str:
+        """A hash of every file's name and content: changes when anything in the tree does."""
+        h = hashlib.sha256()
+        for rel in self.listing():
+            h.update(rel.encode() + b"\0" + hashlib.sha256(self.read(rel) or b"").digest())
+        return h.hexdigest()
+
+
+def walk_files(trees: tuple[FileTree, ...]) -> Iterator[tuple[str, FileTree]]:
+    """Each relative path once, from the first tree that has it (the search-path order)."""
+    seen: set[str] = set()
+    for tree in trees:
+        for rel in tree.listing():
+            if rel not in seen:
+                seen.add(rel)
+                yield rel, tree

@@ -1,0 +1,219 @@
+"""The typed shape of a brief and of a project's config: the contract of docs/content-format.md.
+
+pydantic models in strict mode: a number is not silently a title, a boolean is not a
+classification, an unknown key is an error. The JSON Schemas ``briefgen schema`` writes come
+from these same classes. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from briefgen.content.markdown import Markdown
+
+SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
+Tag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+MarkdownText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    AfterValidator(Markdown),
+]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Format = Literal["pdf", "pptx", "html"]
+FORMATS: tuple[Format, ...] = ("pdf", "pptx", "html")
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are dates: a YAML date, or an ISO ``YYYY-MM-DD`` string (from JSON), never an int."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"impossible date {value!r}") from exc
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date without a time")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def _date_label(value: Any) -> Any:
+    """Timeline dates are labels ('1992', 'June 2021', '2008-02-19'); years may be unquoted."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000:
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+DateLabel = Annotated[Line, BeforeValidator(_date_label)]
+# Table cells and chart categories: text, with bare numbers and years accepted as written.
+Cell = Annotated[str | int | float | None, Field()]
+Label = Annotated[
+    Line,
+    BeforeValidator(
+        lambda v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+    ),
+]
+
+
+class Model(BaseModel):
+    """Base: strict types, unknown keys are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Point(Model):
+    """A bullet: Markdown text, optional detail (shown to audiences with ``details``)."""
+
+    text: MarkdownText
+    detail: MarkdownText | None = None
+    tags: list[Tag] = []
+    sources: list[Slug] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Quote(Model):
+    """A pull quote, attributed; shown as a quote block in the brief and a quote slide."""
+
+    text: Line = Field(max_length=2000)
+    speaker: Line
+    role: Line | None = None
+    date: IsoDate | None = None
+    source: Slug | None = None
+    tags: list[Tag] = []
+
+
+class Series(Model):
+    name: Line
+    values: list[float | int | None] = Field(min_length=1)
+
+
+class _FigureBase(Model):
+    id: Slug
+    title: Line
+    caption: MarkdownText | None = None
+    alt: Line | None = Field(
+        None, max_length=2000, description="Text alternative for readers who cannot see the figure."
+    )
+    source: Slug | None = None
+    tags: list[Tag] = []
+
+
+class ChartFigure(_FigureBase):
+    """A chart: drawn as vector SVG in the brief and as a native, editable chart in the deck."""
+
+    kind: Literal["chart"]
+    chart: Literal["bar", "column", "line", "pie"]
+    categories: list[Label] = Field(min_length=1, max_length=200)
+    series: list[Series] = Field(min_length=1, max_length=20)
+    unit: Line | None = None
+
+
+class TableFigure(_FigureBase):
+    """A table of text cells; long tables continue on the next slide in the deck."""
+
+    kind: Literal["table"]
+    columns: list[Label] = Field(min_length=1, max_length=12)
+    rows: list[list[Cell]] = Field(min_length=1, max_length=500)
+
+
+Figure = Annotated[ChartFigure | TableFigure, Field(discriminator="kind")]
+
+
+class Section(Model):
+    id: Slug
+    title: Line
+    lead: MarkdownText | None = None
+    points: list[Point] = []
+    quotes: list[Quote] = []
+    figures: list[Figure] = []
+    tags: list[Tag] = []
+
+
+class TimelineEntry(Model):
+    date: DateLabel
+    event: MarkdownText
+    tags: list[Tag] = []
+
+
+class Source(Model):
+    id: Slug
+    title: Line
+    publisher: Line | None = None
+    date: IsoDate | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+    tags: list[Tag] = []
+
+
+class Brief(Model):
+    """One briefing: the file in ``content/``. Field order is the order templates show them."""
+
+    title: Line
+    subtitle: Line | None = None
+    date: IsoDate
+    classification: Line | None = None
+    authors: list[Line] = []
+    summary: MarkdownText
+    key_messages: list[Point] = Field([], max_length=12)
+    sections: list[Section] = Field(min_length=1, max_length=100)
+    timeline: list[TimelineEntry] = []
+    sources: list[Source] = []
+
+
+# ---------------------------------------------------------------- project config
+
+
+class Theme(Model):
+    """Per-audience look: colours and font override the template set's, logo is a project file."""
+
+    primary: Color | None = None
+    accent: Color | None = None
+    logo: Line | None = None
+    font: Line | None = None
+
+
+class Audience(Model):
+    """Who a version is for, and so what it shows. Omitted fields fall back to project defaults."""
+
+    title: Line | None = None
+    template: Slug | None = None
+    sections: list[Slug] | None = None
+    include_tags: list[Tag] = []
+    exclude_tags: list[Tag] = []
+    max_points: int | None = Field(None, ge=0, le=1000)
+    details: bool = True
+    classification: Line | None = None
+    theme: Theme = Theme()
+    formats: list[Format] | None = None
+
+
+class Project(Model):
+    """``briefgen.yaml``: project-wide defaults and the audiences."""
+
+    classification: Line = "UNCLASSIFIED"
+    template: Slug = "default"
+    content: Line = "content"
+    output: Line = "output"
+    formats: list[Format] = list(FORMATS)
+    theme: Theme = Theme()
+    audiences: dict[Slug, Audience] = Field(min_length=1)

@@ -1,0 +1,145 @@
+"""Find a project, read its ``briefgen.yaml`` and its briefs: the load-and-validate stage.
+
+A project is a folder with a ``briefgen.yaml``, found from the working directory upwards
+like git finds its repository. Everything is read and validated before anything is
+rendered, and every problem in every file is reported together.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.content.validate import validate
+from briefgen.content.yamlsource import load_file
+from briefgen.errors import InputError, Problem, ValidationFailed
+from briefgen.model import Brief, Project
+from briefgen.output import slugify
+
+CONFIG_NAME = "briefgen.yaml"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A project on disk: its root folder and validated config."""
+
+    root: Path
+    config: Project
+    config_file: Path | None
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.config.content
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.config.output
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    def display(self, path: Path) -> str:
+        return display_path(path)
+
+    def brief_files(self) -> list[Path]:
+        """The briefs of the project: ``content/*.yaml`` (and ``.yml``), sorted by name."""
+        if not self.content_dir.is_dir():
+            raise InputError(f"{self.display(self.content_dir)}: content folder not found")
+        files = sorted(
+            p for p in self.content_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+        )
+        if not files:
+            raise InputError(f"{self.display(self.content_dir)}: no briefs (*.yaml) found")
+        return files
+
+
+@dataclass(frozen=True)
+class LoadedBrief:
+    """A validated brief and where it came from; ``id`` is its file name without extension."""
+
+    id: str
+    path: Path
+    brief: Brief
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a ``briefgen.yaml``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def open_workspace(project: Path | str | None = None) -> Workspace:
+    """Load the project at ``project`` (a folder or its ``briefgen.yaml``), else the nearest."""
+    if project is not None:
+        path = Path(project)
+        root = path.parent if path.name == CONFIG_NAME else path
+        if not (root / CONFIG_NAME).is_file():
+            raise InputError(
+                f"{root}: no {CONFIG_NAME} here; create a project with 'briefgen init'"
+            )
+    else:
+        found = find_root(Path.cwd())
+        if found is None:
+            raise InputError(
+                f"no {CONFIG_NAME} in {Path.cwd()} or any parent folder; "
+                "run 'briefgen init' to create a project"
+            )
+        root = found
+    root = root.resolve()
+    config_file = root / CONFIG_NAME
+    doc = load_file(config_file, display_path(config_file))
+    config = validate(doc, Project)
+    return Workspace(root, config, config_file, tuple(doc.warnings))
+
+
+def display_path(path: Path) -> str:
+    """How a path is shown in messages: relative to the working directory, as users type it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def brief_id(path: Path) -> str:
+    """A brief's id: its file name, lower-cased, with anything but letters/digits as '-'."""
+    return slugify(path.stem)
+
+
+def load_briefs(ws: Workspace, paths: list[Path] | None = None) -> list[LoadedBrief]:
+    """Load and validate briefs (all of the project's by default), reporting all problems."""
+    files = paths or ws.brief_files()
+    problems: list[Problem] = []
+    loaded: list[LoadedBrief] = []
+    ids: dict[str, Path] = {}
+    for path in files:
+        name = ws.display(path)
+        try:
+            doc = load_file(path, name)
+            brief = validate(doc, Brief)
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+            continue
+        ident = brief_id(path)
+        if ident in ids:
+            problems.append(
+                Problem(
+                    name,
+                    0,
+                    0,
+                    f"brief id '{ident}' is also the id of "
+                    f"{ws.display(ids[ident])}; rename one of the files",
+                )
+            )
+            continue
+        ids[ident] = path
+        loaded.append(LoadedBrief(ident, path, brief, tuple(doc.warnings)))
+    if problems:
+        raise ValidationFailed(problems)
+    return loaded

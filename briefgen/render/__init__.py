@@ -1,0 +1,69 @@
+"""Rendering: one audience's view of a brief + a template set -> the bytes of one file.
+
+A :class:`RenderJob` carries everything a render needs as data (the view, the template set's
+files or folders, the project files it may read, the options), so the same job runs in this
+process, in a local worker process, or on a remote worker. :func:`run` is the only entry
+point; the heavy libraries are imported by the format that needs them, when it needs them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from briefgen.audience import BriefView
+from briefgen.files import FileTree
+from briefgen.model import Format
+from briefgen.templates import TemplateSet
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a render may do beyond the defaults: hosts it may fetch from, its limits."""
+
+    allow_hosts: tuple[str, ...] = ()
+    timeout: float = 120.0
+    memory_mb: int = 2048
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    view: BriefView
+    tset: TemplateSet
+    project: FileTree
+    format: Format
+    options: RenderOptions = RenderOptions()
+
+    @property
+    def label(self) -> str:
+        return f"{self.view.id}/{self.view.audience.name}.{self.format}"
+
+
+@dataclass
+class Rendered:
+    """The bytes of a rendered file and what the renderer measured on the way."""
+
+    data: bytes
+    pages: int | None = None
+    slides: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def run(job: RenderJob) -> Rendered:
+    """Render ``job``. Raises :class:`~briefgen.errors.BriefgenError` subclasses on failure."""
+    started = time.perf_counter()
+    if job.format == "html":
+        from briefgen.render.html import render_html
+
+        result = Rendered(render_html(job, target="html").encode("utf-8"))
+    elif job.format == "pdf":
+        from briefgen.render.pdf import render_pdf
+
+        result = render_pdf(job)
+    else:
+        from briefgen.render.deck import render_deck
+
+        result = render_deck(job)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,120 @@
+"""The PowerPoint deck: slide plan from the template, slides from the plan, bytes from slides.
+
+``plan.py`` and ``fit.py`` know nothing of python-pptx; ``layouts.py``, ``builder.py``,
+``figures.py`` and ``text.py`` are the only modules that import it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from briefgen.errors import InputError
+from briefgen.render import Rendered, RenderJob
+from briefgen.render.deck.plan import SlidePlan, slide_plan
+from briefgen.render.html import theme_of
+from briefgen.templates import TemplateSet, builtin_dir
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def measurer_for(tset: TemplateSet):
+    """The text measurer for a set: its metric fonts, else the default set's with a margin."""
+    from briefgen.render.deck.fit import Measurer
+
+    metrics = tset.settings.deck.metrics
+    if "regular" in metrics:
+        bold = tset.read(metrics["bold"]) if "bold" in metrics else None
+        return Measurer(tset.read(metrics["regular"]), bold)
+    fonts = builtin_dir() / "default" / "fonts"
+    return Measurer(
+        (fonts / "Carlito-Regular.ttf").read_bytes(),
+        (fonts / "Carlito-Bold.ttf").read_bytes(),
+        scale=1.1,
+    )
+
+
+def render_deck(job: RenderJob) -> Rendered:
+    """Build the deck of ``job``; returns its bytes, slide count and fitting findings."""
+    plan = slide_plan(job)
+    data, slides, findings = build_deck(job, plan)
+    return Rendered(
+        data, slides=slides, warnings=[f"slide {f.slide}, {f.shape}: {f.message}" for f in findings]
+    )
+
+
+def build_deck(job: RenderJob, plan: SlidePlan) -> tuple[bytes, int, list]:
+    from briefgen.render.deck.builder import DeckBuilder, Style
+    from briefgen.render.deck.layouts import layout_map, open_reference
+
+    prs = open_reference(job.tset)
+    layouts = layout_map(prs, job.tset, {s.kind for s in plan.slides})
+    theme = theme_of(job)
+    deck = job.tset.settings.deck
+    style = Style(
+        theme["primary"],
+        theme["accent"],
+        deck.title_size,
+        deck.body_size,
+        min(deck.min_body_size, deck.body_size),
+        job.view.theme.font,
+    )
+    builder = DeckBuilder(prs, layouts, measurer_for(job.tset), style)
+    for spec in plan.slides:
+        builder.add(spec)
+    builder.finish(job.view.classification)
+    _set_properties(prs, job)
+    out = io.BytesIO()
+    try:
+        prs.save(out)
+    except ValueError as exc:  # e.g. text python-pptx refuses; content is cleaned earlier
+        raise InputError(f"{job.label}: cannot save the deck: {exc}") from None
+    return normalize_package(out.getvalue(), job.view.date), len(prs.slides), builder.findings
+
+
+def _set_properties(prs, job: RenderJob) -> None:
+    """Document properties from the brief, with its date, so rebuilds are byte-identical."""
+    props = prs.core_properties
+    when = dt.datetime.combine(job.view.date, dt.time())
+    props.title = job.view.title[:255]
+    props.subject = (job.view.subtitle or "")[:255]
+    props.author = ", ".join(job.view.authors)[:255]
+    props.keywords = job.view.classification[:255]
+    props.category = job.view.audience.title[:255]
+    props.comments = "Made with briefgen"
+    props.last_modified_by = "briefgen"
+    props.revision = 1
+    props.created = props.modified = when
+    props.last_printed = when
+
+
+def normalize_package(data: bytes, date: dt.date) -> bytes:
+    """Rewrite an OOXML zip with fixed entry times, and the same for embedded workbooks.
+
+    python-pptx stamps zip entries with the current time, and the chart workbooks it embeds
+    carry their creation time; fixing both makes two builds of one input byte-identical.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename.endswith(".xlsx"):
+                body = normalize_package(body, date)
+            elif info.filename == "docProps/core.xml" and b"dcterms:created" in body:
+                body = _fix_core_dates(body, date)
+            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, body)
+    return out.getvalue()
+
+
+def _fix_core_dates(xml: bytes, date: dt.date) -> bytes:
+    import re
+
+    stamp = f"{date.isoformat()}T00:00:00Z".encode()
+    return re.sub(
+        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", xml
+    )

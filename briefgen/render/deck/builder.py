@@ -1,0 +1,429 @@
+"""The deck builder: a validated slide plan -> slides on the reference deck's layouts.
+
+Each plan slide becomes one slide, or several when its content does not fit (continuation
+slides carry "(cont.)"). Every slide gets the classification banner at top and bottom and
+its number, whatever the template asked for: those are not the template's to forget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.presentation import Presentation
+from pptx.slide import Slide, SlideLayout
+from pptx.util import Inches
+
+from briefgen.render.deck import plan as P
+from briefgen.render.deck.figures import add_chart, add_table, cell_text, layout_table
+from briefgen.render.deck.fit import (
+    Box,
+    Group,
+    Measurer,
+    Page,
+    Paragraph,
+    Run,
+    cite_run,
+    fit_line,
+    paginate,
+    paragraphs_from,
+)
+from briefgen.render.deck.layouts import (
+    BODY_TYPES,
+    TITLE_TYPES,
+    Rect,
+    content_rect,
+    emu,
+    placeholder,
+    rect_of,
+)
+from briefgen.render.deck.text import plain, rgb, write
+
+CONT = " (cont.)"
+CAPTION_H = Inches(0.45)
+
+
+@dataclass
+class Style:
+    """What the builder needs to know about the look: sizes from the set, colours from theme."""
+
+    primary: str
+    accent: str
+    title_size: float
+    body_size: float
+    min_body_size: float
+    font: str | None = None  # the audience's font, if it sets one
+
+
+@dataclass
+class Finding:
+    """Text that does not fit even after shrinking and splitting: for ``check`` and warnings."""
+
+    slide: int
+    shape: str
+    message: str
+
+
+@dataclass
+class DeckBuilder:
+    prs: Presentation
+    layouts: dict[str, SlideLayout]
+    measure: Measurer
+    style: Style
+    findings: list[Finding] = field(default_factory=list)
+
+    # ------------------------------------------------------------ plumbing
+
+    def _new(self, kind: str) -> Slide:
+        return self.prs.slides.add_slide(self.layouts[kind])
+
+    def _number(self) -> int:
+        return len(self.prs.slides)
+
+    def _title(self, slide: Slide, text: str | None, kind: str) -> None:
+        ph = next((s for s in slide.placeholders if s.placeholder_format.type in TITLE_TYPES), None)
+        if ph is None:
+            return
+        if not text:
+            ph._element.getparent().remove(ph._element)
+            return
+        box = rect_of(ph).text_box()
+        largest = self.style.title_size * (1.35 if kind in ("title", "section") else 1.0)
+        size, over = fit_line(self.measure, text, box, largest, 16, bold=True, max_lines=3)
+        if over:
+            self._finding(ph.name, f"title too long for its box even at {size:g} pt")
+        write(
+            ph.text_frame,
+            [Paragraph((Run(text),), bullet=False)],
+            size,
+            bullets=False,
+            font=self.style.font,
+        )
+
+    def _finding(self, shape: str, message: str) -> None:
+        self.findings.append(Finding(self._number(), shape, message))
+
+    def _body(self, slide: Slide):
+        """The slide's body placeholder (idx 1), or None."""
+        return next(
+            (
+                s
+                for s in slide.placeholders
+                if s.placeholder_format.idx == 1 and s.placeholder_format.type in BODY_TYPES
+            ),
+            None,
+        )
+
+    def _content_rect(self, kind: str) -> Rect:
+        return content_rect(self.prs, self.layouts[kind])
+
+    def _textbox(self, slide: Slide, rect: Rect, name: str):
+        shape = slide.shapes.add_textbox(rect.left, rect.top, rect.width, rect.height)
+        shape.name = name
+        return shape
+
+    def _notes(self, slide: Slide, notes: str | None) -> None:
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+
+    def _remove_empty_placeholders(self, slide: Slide) -> None:
+        for ph in list(slide.placeholders):
+            if ph.has_text_frame and not ph.text_frame.text.strip():
+                ph._element.getparent().remove(ph._element)
+
+    # ------------------------------------------------------------ paged text slides
+
+    def _paged(
+        self,
+        spec: P._Slide,
+        kind: str,
+        groups: list[Group],
+        *,
+        numbered: Callable[[int], int | None] | None = None,
+        bullets: bool = True,
+    ) -> None:
+        """Slides for ``groups`` of paragraphs in the body, continued as needed."""
+        layout = self.layouts[kind]
+        body_ph = placeholder(layout, BODY_TYPES)
+        rect = (
+            rect_of(body_ph)
+            if body_ph is not None and body_ph.placeholder_format.idx == 1
+            else self._content_rect(kind)
+        )
+        box = rect.text_box(indent=29.0 if bullets else 0.0)
+        pages = paginate(self.measure, groups, box, self.style.body_size, self.style.min_body_size)
+        first = 0
+        for i, page in enumerate(pages):
+            slide = self._new(kind)
+            self._title(slide, (spec.title or "") + (CONT if i else ""), kind)
+            frame = self._body_frame(slide, rect)
+            start = numbered(first) if numbered else None
+            write(
+                frame,
+                page.paragraphs,
+                page.size,
+                bullets=bullets,
+                numbered_from=start,
+                font=self.style.font,
+            )
+            if page.overflow:
+                self._finding("Body", f"text does not fit even at {page.size:g} pt")
+            self._notes(slide, spec.notes)
+            self._remove_empty_placeholders(slide)
+            first += sum(1 for p in page.paragraphs if p.level == 0 and p.bullet)
+
+    def _body_frame(self, slide: Slide, rect: Rect):
+        body = self._body(slide)
+        if body is not None:
+            return body.text_frame
+        return self._textbox(slide, rect, "Body").text_frame
+
+    # ------------------------------------------------------------ the slide kinds
+
+    def add(self, spec: P._Slide) -> None:
+        getattr(self, f"_add_{spec.kind}")(spec)  # type: ignore[attr-defined]
+
+    def _add_title(self, spec: P.TitleSlide) -> None:
+        slide = self._new("title")
+        self._title(slide, spec.title, "title")
+        lines = (
+            [Paragraph((Run(spec.subtitle, bold=True),), scale=1.15, bullet=False)]
+            if spec.subtitle
+            else []
+        )
+        lines += [Paragraph((Run(t),), bullet=False) for t in spec.lines]
+        self._fill_box(slide, lines, "title", 20, 12)
+        self._notes(slide, spec.notes)
+        self._remove_empty_placeholders(slide)
+
+    def _fill_box(
+        self, slide: Slide, paras: list[Paragraph], kind: str, largest: float, smallest: float
+    ) -> None:
+        """Paragraphs into the body/subtitle box, shrunk to fit (no continuation slides)."""
+        if not paras:
+            return
+        body = self._body(slide)
+        rect = rect_of(body) if body is not None else self._content_rect(kind)
+        box = rect.text_box(0)
+        pages = paginate(self.measure, [Group(paras)], box, largest, smallest)
+        fitted = len(pages) == 1 and not pages[0].overflow
+        page = pages[0] if fitted else self._truncate(paras, box, smallest)
+        frame = (
+            body.text_frame if body is not None else self._textbox(slide, rect, "Text").text_frame
+        )
+        write(frame, page.paragraphs, page.size, bullets=False, font=self.style.font)
+
+    def _truncate(self, paras: list[Paragraph], box: Box, size: float) -> Page:
+        """What fits of ``paras`` at ``size``, ending in an ellipsis (full text is in notes)."""
+        kept: list[Paragraph] = []
+        for para in paras:
+            pages = paginate(self.measure, [Group([*kept, para])], box, size, size)
+            if len(pages) == 1 and not pages[0].overflow:
+                kept.append(para)
+                continue
+            words = para.text.split(" ")
+            while words:
+                words.pop()
+                trial = Paragraph(
+                    (Run(" ".join(words) + " …"),), para.level, para.scale, para.bullet
+                )
+                if len(paginate(self.measure, [Group([*kept, trial])], box, size, size)) == 1:
+                    kept.append(trial)
+                    break
+            break
+        return Page(kept, size)
+
+    def _add_section(self, spec: P.SectionSlide) -> None:
+        slide = self._new("section")
+        title = spec.title if spec.number is None else f"{spec.number}  {spec.title}"
+        self._title(slide, title, "section")
+        paras = paragraphs_from(spec.text.blocks) if spec.text else []
+        self._fill_box(slide, [replace(p, bullet=False) for p in paras], "section", 20, 13)
+        self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
+        self._remove_empty_placeholders(slide)
+
+    def _bullet_groups(self, bullets: Sequence[P.Bullet]) -> list[Group]:
+        groups = []
+        for b in bullets:
+            paras = paragraphs_from(b.text.blocks, extra=cite_run(b.cites))
+            for sub in b.sub:
+                paras += paragraphs_from(sub.blocks, level=1, scale=0.85)
+            groups.append(Group(paras))
+        return groups
+
+    def _add_bullets(self, spec: P.BulletsSlide) -> None:
+        self._paged(spec, "bullets", self._bullet_groups(spec.bullets))
+
+    def _add_messages(self, spec: P.MessagesSlide) -> None:
+        self._paged(
+            spec, "messages", self._bullet_groups(spec.bullets), numbered=lambda first: first + 1
+        )
+
+    def _add_agenda(self, spec: P.AgendaSlide) -> None:
+        groups = [Group([Paragraph((Run(item),))]) for item in spec.items]
+        self._paged(spec, "agenda", groups, numbered=lambda first: first + 1)
+
+    def _add_sources(self, spec: P.SourcesSlide) -> None:
+        groups = []
+        for entry in spec.entries:
+            paras = paragraphs_from(entry.text.blocks, scale=0.8)
+            paras[0] = replace(paras[0], runs=(Run(f"{entry.number}.  "), *paras[0].runs))
+            groups.append(Group(paras))
+        self._paged(spec, "sources", groups, bullets=False)
+
+    def _add_closing(self, spec: P.ClosingSlide) -> None:
+        slide = self._new("closing")
+        self._title(slide, spec.title, "closing")
+        paras = paragraphs_from(spec.text.blocks) if spec.text else []
+        self._fill_box(
+            slide,
+            [replace(p, bullet=False) for p in paras],
+            "closing",
+            self.style.body_size + 4,
+            self.style.min_body_size,
+        )
+        self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
+        self._remove_empty_placeholders(slide)
+
+    def _add_quote(self, spec: P.QuoteSlide) -> None:
+        rect = self._content_rect("quote")
+        bar_w = Inches(0.08)
+        text_rect = Rect(rect.left + Inches(0.35), rect.top, rect.width - Inches(0.35), rect.height)
+        who = ", ".join(x for x in (spec.speaker, spec.role, spec.date) if x)
+        quote = Paragraph((Run(f"“{spec.text}”"),), bullet=False)
+        credit = Paragraph((Run("— " + who), *cite_run(spec.cites)), scale=0.6, bullet=False)
+        pages = paginate(
+            self.measure, [Group([quote]), Group([credit])], text_rect.text_box(0), 30, 16
+        )
+        for i, page in enumerate(pages):
+            slide = self._new("quote")
+            self._title(slide, (spec.title or "") + (CONT if i else ""), "quote")
+            bar = slide.shapes.add_shape(
+                MSO_SHAPE.RECTANGLE, rect.left, rect.top, bar_w, min(rect.height, Inches(2.6))
+            )
+            bar.name = "Quote bar"
+            bar.fill.solid()
+            bar.fill.fore_color.rgb = rgb(self.style.accent)
+            bar.line.fill.background()
+            box = self._textbox(slide, text_rect, "Quote")
+            write(
+                box.text_frame,
+                page.paragraphs,
+                page.size,
+                bullets=False,
+                italic=True,
+                color=self.style.primary,
+                font=self.style.font,
+            )
+            self._notes(slide, spec.notes or f"{spec.text} — {who}")
+            self._remove_empty_placeholders(slide)
+
+    def _add_chart(self, spec: P.ChartSlide) -> None:
+        slide = self._new("chart")
+        self._title(slide, spec.title, "chart")
+        rect = self._content_rect("chart")
+        chart_rect = Rect(
+            rect.left, rect.top, rect.width, rect.height - (CAPTION_H if spec.caption else 0)
+        )
+        colors = list(
+            dict.fromkeys(
+                [self.style.primary, self.style.accent, "#5B8DB8", "#E8A33D", "#6A8F3C", "#7F7F7F"]
+            )
+        )
+        add_chart(slide, spec.figure, chart_rect, colors)
+        self._caption(slide, spec.caption, rect)
+        self._notes(slide, spec.notes)
+        self._remove_empty_placeholders(slide)
+
+    def _caption(self, slide: Slide, caption: str | None, rect: Rect) -> None:
+        if not caption:
+            return
+        box = Rect(rect.left, rect.bottom - CAPTION_H, rect.width, CAPTION_H)
+        size, over = fit_line(self.measure, caption, box.text_box(0), 12, 9)
+        shape = self._textbox(slide, box, "Caption")
+        text = (
+            caption
+            if not over
+            else self._truncate([Paragraph((Run(caption),), bullet=False)], box.text_box(0), size)
+            .paragraphs[0]
+            .text
+        )
+        plain(shape.text_frame, text, size, color="#5B6473", anchor=MSO_ANCHOR.BOTTOM)
+
+    def _add_table(self, spec: P.TableSlide) -> None:
+        header = [cell_text(c) for c in spec.figure.columns]
+        rows = [[cell_text(c) for c in row] for row in spec.figure.rows]
+        self._table_slides(spec, "table", header, rows, spec.caption, spec.figure.id)
+
+    def _add_timeline(self, spec: P.TimelineSlide) -> None:
+        rows = [[e.date, e.event.plain] for e in spec.entries]
+        self._table_slides(spec, "timeline", ["Date", "Event"], rows, None, "timeline")
+
+    def _table_slides(
+        self,
+        spec: P._Slide,
+        kind: str,
+        header: list[str],
+        rows: list[list[str]],
+        caption: str | None,
+        name: str,
+    ) -> None:
+        rect = self._content_rect(kind)
+        table_rect = Rect(
+            rect.left, rect.top, rect.width, rect.height - (CAPTION_H if caption else 0)
+        )
+        layout = layout_table(self.measure, header, rows, table_rect)
+        for i, page_rows in enumerate(layout.pages):
+            slide = self._new(kind)
+            self._title(slide, (spec.title or "") + (CONT if i else ""), kind)
+            add_table(
+                slide,
+                header,
+                [rows[r] for r in page_rows],
+                table_rect,
+                layout,
+                self.style.primary,
+                f"Table {name}",
+            )
+            if layout.overflow:
+                self._finding(f"Table {name}", "a row is taller than the slide")
+            if i == len(layout.pages) - 1:
+                self._caption(slide, caption, rect)
+            self._notes(slide, spec.notes)
+            self._remove_empty_placeholders(slide)
+
+    # ------------------------------------------------------------ every slide
+
+    def finish(self, classification: str) -> None:
+        """Classification banner (top and bottom) and "n / N" on every slide."""
+        total = len(self.prs.slides)
+        width, height = int(self.prs.slide_width), int(self.prs.slide_height)
+        text_w = self.measure.width(classification, 11, bold=True) + 28
+        banner_w = min(int(emu(text_w)), int(width * 0.8))
+        banner_h = Inches(0.3)
+        for n, slide in enumerate(self.prs.slides, start=1):
+            for where, top in (("top", Inches(0.07)), ("bottom", height - Inches(0.07) - banner_h)):
+                shape = slide.shapes.add_shape(
+                    MSO_SHAPE.RECTANGLE, (width - banner_w) // 2, top, banner_w, banner_h
+                )
+                shape.name = f"Classification ({where})"
+                shape.fill.solid()
+                shape.fill.fore_color.rgb = rgb(self.style.accent)
+                shape.line.fill.background()
+                shape.shadow.inherit = False
+                plain(
+                    shape.text_frame,
+                    classification,
+                    11,
+                    bold=True,
+                    color="#FFFFFF",
+                    align=PP_ALIGN.CENTER,
+                    margins=4,
+                )
+            box = slide.shapes.add_textbox(
+                width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
+            )
+            box.name = "Slide number"
+            plain(box.text_frame, f"{n} / {total}", 11, color="#5B6473", align=PP_ALIGN.RIGHT)

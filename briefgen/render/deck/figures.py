@@ -1,0 +1,201 @@
+"""Figures on slides: native, editable PowerPoint charts and tables.
+
+Charts carry their data (PowerPoint's "Edit Data" works); tables are real tables whose rows
+continue on the next slide, with the header repeated, when they do not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.text import MSO_ANCHOR
+from pptx.slide import Slide
+from pptx.util import Pt
+
+from briefgen.model import Cell, ChartFigure
+from briefgen.render.charts import format_number
+from briefgen.render.deck.fit import Measurer, Run
+from briefgen.render.deck.layouts import EMU_PER_PT, INSET_X, Rect
+from briefgen.render.deck.text import plain, rgb
+
+_CHART_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+    "pie": XL_CHART_TYPE.PIE,
+}
+
+
+def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[str]) -> None:
+    """A native chart of ``figure`` filling ``rect``, in the deck's colours."""
+    data = CategoryChartData(number_format="#,##0.##")
+    data.categories = list(figure.categories)
+    for series in figure.series:
+        data.add_series(series.name, list(series.values))
+    frame = slide.shapes.add_chart(
+        _CHART_TYPES[figure.chart], rect.left, rect.top, rect.width, rect.height, data
+    )
+    frame.name = f"Chart {figure.id}"
+    chart = frame.chart
+    chart.font.size = Pt(14)
+    pie = figure.chart == "pie"
+    chart.has_legend = pie or len(figure.series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format, labels.number_format_is_linked = "#,##0.##", False
+    labels.font.size = Pt(13)
+    if pie:
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        for i, point in enumerate(plot.series[0].points):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = rgb(colors[i % len(colors)])
+        return
+    if figure.chart in ("bar", "column"):
+        plot.gap_width = 60
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    for i, series in enumerate(plot.series):
+        color = rgb(colors[i % len(colors)])
+        if figure.chart == "line":
+            series.format.line.color.rgb = color
+            series.format.line.width = Pt(2.5)
+            series.smooth = False
+        else:
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = color
+    value_axis = chart.value_axis
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = rgb("#D9DEE6")
+    value_axis.format.line.fill.background()
+    value_axis.tick_labels.font.size = Pt(12)
+    chart.category_axis.tick_labels.font.size = Pt(13)
+    if figure.unit:
+        value_axis.has_title = True
+        value_axis.axis_title.text_frame.text = figure.unit
+        value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Column widths (EMU), a font size and row groups that each fit one slide."""
+
+    widths: list[int]
+    size: float
+    pages: list[list[int]]  # row indexes (into the body rows) per slide
+    overflow: bool = False
+
+
+def cell_text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return format_number(cell)
+    return str(cell)
+
+
+def layout_table(
+    m: Measurer,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    rect: Rect,
+    largest: float = 16,
+    smallest: float = 11,
+) -> TableLayout:
+    """Choose column widths and a size; split rows into slides that fit ``rect``."""
+    widths = _column_widths(m, header, rows, rect.width)
+    height_pt = rect.height / EMU_PER_PT
+    size = largest
+    while True:
+        heights = [_row_height(m, r, widths, size) for r in rows]
+        head = _row_height(m, header, widths, size, bold=True)
+        if head + sum(heights) <= height_pt or size <= smallest:
+            break
+        size -= 1
+    pages: list[list[int]] = []
+    current: list[int] = []
+    used = head
+    overflow = False
+    for i, h in enumerate(heights):
+        if current and used + h > height_pt:
+            pages.append(current)
+            current, used = [], head
+        current.append(i)
+        used += h
+        overflow = overflow or head + h > height_pt
+    pages.append(current)
+    return TableLayout(widths, size, pages, overflow)
+
+
+def _column_widths(
+    m: Measurer, header: Sequence[str], rows: Sequence[Sequence[str]], total: int
+) -> list[int]:
+    """Widths proportional to each column's longest text, within sensible bounds."""
+    n = len(header)
+    need = []
+    for c in range(n):
+        texts = [header[c], *(r[c] for r in rows if c < len(r))]
+        longest = max(m.width(t, 12) for t in texts)
+        need.append(min(max(longest, 60.0), 360.0))
+    scale = total / sum(need)
+    widths = [int(w * scale) for w in need]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _row_height(
+    m: Measurer, cells: Sequence[str], widths: Sequence[int], size: float, bold: bool = False
+) -> float:
+    tallest = 1
+    for text, width in zip(cells, widths, strict=False):
+        usable = (width - 2 * INSET_X) / EMU_PER_PT
+        tallest = max(tallest, m.lines([Run(text, bold=bold)], size, usable))
+    return tallest * m.line_height(size) + 2 * INSET_X / EMU_PER_PT * 0.5 + 4
+
+
+def add_table(
+    slide: Slide,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    rect: Rect,
+    layout: TableLayout,
+    primary: str,
+    name: str,
+) -> None:
+    """A table with a coloured header row; ``rows`` are the rows for this slide only."""
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(header), rect.left, rect.top, rect.width, rect.height
+    )
+    shape.name = name
+    table = shape.table
+    for c, width in enumerate(layout.widths):
+        table.columns[c].width = width
+    for c, text in enumerate(header):
+        cell = table.cell(0, c)
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = rgb(primary)
+        plain(
+            cell.text_frame, text, layout.size, bold=True, color="#FFFFFF", anchor=MSO_ANCHOR.MIDDLE
+        )
+    for r, row in enumerate(rows, start=1):
+        for c in range(len(header)):
+            cell = table.cell(r, c)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = rgb("#F2F5F9" if r % 2 == 0 else "#FFFFFF")
+            plain(
+                cell.text_frame,
+                row[c] if c < len(row) else "",
+                layout.size,
+                color="#1D2430",
+                anchor=MSO_ANCHOR.TOP,
+            )
+    for r in range(len(rows) + 1):
+        table.rows[r].height = Pt(layout.size * 1.6)

@@ -1,0 +1,328 @@
+"""Measuring text against slide boxes, and the rules for shrinking and splitting it.
+
+PowerPoint lays text out only when a deck is opened, so the builder has to know in advance
+whether text fits. It measures every word with the real font metrics (the set ships fonts
+metric-compatible with the deck's fonts: Carlito for Calibri, Liberation Serif for Times
+New Roman), wraps lines the way PowerPoint does, and then either picks the largest size
+that fits or splits the content over continuation slides. No pptx import here: the check
+command and the tests use the same measurements.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from PIL import ImageFont
+
+from briefgen.content.markdown import Block, ListBlock, Para, Span
+
+_MEASURE_PX = 200  # fonts are loaded at this pixel size; widths scale linearly
+LINE_SPACING = 1.2  # PowerPoint's "single" line spacing, as a multiple of the font's height
+SAFETY = 1.04  # measured widths are inflated a little: renderers differ by a few percent
+
+
+@dataclass(frozen=True)
+class Run:
+    """Text in one style, as the builder will write it."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+    superscript: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of runs at an indent ``level``; ``scale`` multiplies the slide's size."""
+
+    runs: tuple[Run, ...]
+    level: int = 0
+    scale: float = 1.0
+    bullet: bool = True
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A text box's usable size in points (insets already taken off), and its indents."""
+
+    width: float
+    height: float
+    indent: float = 27.0  # points added per level (bullet hanging indent)
+
+
+@dataclass
+class Page:
+    """Paragraphs that fit one box at ``size`` points."""
+
+    paragraphs: list[Paragraph]
+    size: float
+    overflow: bool = False
+
+
+class Measurer:
+    """Widths and heights of text in the deck's font (regular and bold faces)."""
+
+    def __init__(self, regular: bytes, bold: bytes | None = None, scale: float = 1.0):
+        self._regular = ImageFont.truetype(io.BytesIO(regular), _MEASURE_PX)
+        self._bold = ImageFont.truetype(io.BytesIO(bold), _MEASURE_PX) if bold else None
+        ascent, descent = self._regular.getmetrics()
+        self.height_ratio = (ascent + descent) / _MEASURE_PX
+        self.scale = scale * SAFETY
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        """Advance width of ``text`` at ``size`` points, in points."""
+        font = self._bold if bold and self._bold else self._regular
+        faux_bold = 1.03 if bold and not self._bold else 1.0  # no bold face: a little wider
+        return _width(font, text) * size / _MEASURE_PX * self.scale * faux_bold
+
+    def line_height(self, size: float) -> float:
+        return size * self.height_ratio * LINE_SPACING
+
+    def lines(self, runs: Sequence[Run], size: float, width: float) -> int:
+        """How many lines ``runs`` take wrapped at ``width`` points (greedy, as PowerPoint)."""
+        return len(self.wrap(runs, size, width))
+
+    def wrap(self, runs: Sequence[Run], size: float, width: float) -> list[str]:
+        """The wrapped lines of ``runs``: words break at spaces, overlong words by letters."""
+        lines: list[str] = []
+        line, used = "", 0.0
+        for word, bold in _words(runs):
+            if word == "\n":
+                lines.append(line.rstrip())
+                line, used = "", 0.0
+                continue
+            w = self.width(word.rstrip(), size, bold)
+            if used + w <= width or not line.strip():
+                if w > width and not line.strip():  # a word longer than the line
+                    pieces = self._break_word(word, size, width, bold)
+                    lines.extend(pieces[:-1])
+                    line, used = pieces[-1], self.width(pieces[-1], size, bold)
+                    continue
+                line += word
+                used += self.width(word, size, bold)
+            else:
+                lines.append(line.rstrip())
+                line, used = word, self.width(word, size, bold)
+        if line.strip() or not lines:
+            lines.append(line.rstrip())
+        return lines
+
+    def _break_word(self, word: str, size: float, width: float, bold: bool) -> list[str]:
+        pieces, current = [], ""
+        for char in word:
+            if current and self.width(current + char, size, bold) > width:
+                pieces.append(current)
+                current = char
+            else:
+                current += char
+        return [*pieces, current]
+
+
+@lru_cache(maxsize=65536)
+def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return font.getlength(text)
+
+
+def _words(runs: Sequence[Run]) -> Iterable[tuple[str, bool]]:
+    """Words with their trailing space, tagged bold or not; ``\\n`` for hard breaks."""
+    for run in runs:
+        if run.text == "\n":
+            yield "\n", False
+            continue
+        word = ""
+        for char in run.text:
+            word += char
+            if char == " ":
+                yield word, run.bold
+                word = ""
+        if word:
+            yield word, run.bold
+
+
+# ---------------------------------------------------------------- Markdown -> paragraphs
+
+
+def paragraphs_from(
+    blocks: Sequence[Block], level: int = 0, scale: float = 1.0, extra: tuple[Run, ...] = ()
+) -> list[Paragraph]:
+    """Markdown blocks -> paragraphs; nested list items go one level deeper.
+
+    ``extra`` runs (a citation) are appended to the first paragraph.
+    """
+    out: list[Paragraph] = []
+    for block in blocks:
+        if isinstance(block, Para):
+            runs = tuple(_run(s) for s in block.spans)
+            if not out and extra:
+                runs += extra
+            out.append(Paragraph(runs, level, scale))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                out += paragraphs_from(item, level + 1, scale * 0.9)
+    if not out and extra:
+        out.append(Paragraph(extra, level, scale))
+    return out
+
+
+def _run(span: Span) -> Run:
+    return Run(span.text, span.bold, span.italic, span.href)
+
+
+def cite_run(numbers: Sequence[int]) -> tuple[Run, ...]:
+    """`` [1, 2]`` as a superscript run, or nothing."""
+    if not numbers:
+        return ()
+    return (Run(" [" + ", ".join(str(n) for n in numbers) + "]", superscript=True),)
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def height(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) -> float:
+    """Height of ``paragraphs`` at ``size`` in ``box``, with PowerPoint-like spacing."""
+    total = 0.0
+    for i, p in enumerate(paragraphs):
+        s = size * p.scale
+        width = box.width - box.indent * (p.level + (1 if p.bullet else 0))
+        total += m.lines(p.runs, s, width) * m.line_height(s)
+        if i:
+            total += s * 0.55  # space before, as the reference decks set it
+    return total
+
+
+def fits(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) -> bool:
+    return height(m, paragraphs, size, box) <= box.height
+
+
+def best_size(
+    m: Measurer, paragraphs: Sequence[Paragraph], box: Box, largest: float, smallest: float
+) -> float | None:
+    """The largest size (in whole points, down to ``smallest``) at which everything fits."""
+    size = largest
+    while size >= smallest:
+        if fits(m, paragraphs, size, box):
+            return size
+        size -= 1
+    return None
+
+
+@dataclass
+class Group:
+    """Paragraphs that belong together (a bullet and its sub-bullets) and stay on one slide."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+def paginate(
+    m: Measurer, groups: Sequence[Group], box: Box, largest: float, smallest: float
+) -> list[Page]:
+    """Lay groups over as few boxes as possible: shrink first, then split between groups.
+
+    Everything on one slide if it fits at any size down to ``smallest``; otherwise groups
+    are packed greedily at a middle size and each page then takes its own best size. A
+    group too tall for a box on its own is split between paragraphs, and a paragraph too
+    tall on its own is split between words (marked ``overflow`` only if even that fails).
+    """
+    everything = [p for g in groups for p in g.paragraphs]
+    size = best_size(m, everything, box, largest, smallest)
+    if size is not None:
+        return [Page(everything, size)]
+    pack_size = max(smallest, min(largest, (largest + smallest) / 2))
+    pages: list[list[Paragraph]] = []
+    current: list[Paragraph] = []
+    for group in _split_tall_groups(m, groups, box, pack_size):
+        if current and not fits(m, [*current, *group.paragraphs], pack_size, box):
+            pages.append(current)
+            current = []
+        current += group.paragraphs
+    if current:
+        pages.append(current)
+    out = []
+    for paras in pages:
+        size = best_size(m, paras, box, largest, pack_size)
+        out.append(
+            Page(
+                paras, size or smallest, overflow=size is None and not fits(m, paras, smallest, box)
+            )
+        )
+    return out
+
+
+def _split_tall_groups(m: Measurer, groups: Sequence[Group], box: Box, size: float) -> list[Group]:
+    out: list[Group] = []
+    for group in groups:
+        if fits(m, group.paragraphs, size, box):
+            out.append(group)
+            continue
+        for para in group.paragraphs:
+            out += [Group([p]) for p in _split_paragraph(m, para, size, box)]
+    return out
+
+
+def _split_paragraph(m: Measurer, para: Paragraph, size: float, box: Box) -> list[Paragraph]:
+    """A paragraph too tall for a box, cut between words into pieces that each fit."""
+    if fits(m, [para], size, box):
+        return [para]
+    words = [(w, r) for r in para.runs for w in _keep_spaces(r.text)]
+    pieces: list[Paragraph] = []
+    current: list[Run] = []
+    for word, run in words:
+        trial = [*current, replace(run, text=word)]
+        if current and not fits(m, [replace(para, runs=tuple(trial))], size, box):
+            pieces.append(replace(para, runs=_merge(current)))
+            current = [replace(run, text=word)]
+        else:
+            current = trial
+    if current:
+        pieces.append(replace(para, runs=_merge(current)))
+    for i in range(1, len(pieces)):  # continuation pieces carry no bullet of their own
+        pieces[i] = replace(pieces[i], bullet=False)
+    return pieces
+
+
+def _keep_spaces(text: str) -> list[str]:
+    out, word = [], ""
+    for char in text:
+        word += char
+        if char == " ":
+            out.append(word)
+            word = ""
+    return [*out, word] if word else out
+
+
+def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    merged: list[Run] = []
+    for run in runs:
+        if merged and replace(merged[-1], text="") == replace(run, text=""):
+            merged[-1] = replace(merged[-1], text=merged[-1].text + run.text)
+        else:
+            merged.append(run)
+    return tuple(merged)
+
+
+def fit_line(
+    m: Measurer,
+    text: str,
+    box: Box,
+    largest: float,
+    smallest: float,
+    bold: bool = False,
+    max_lines: int | None = None,
+) -> tuple[float, bool]:
+    """The size for a title-like text in ``box``; second value True if it still overflows."""
+    para = [Paragraph((Run(text, bold),), bullet=False)]
+    size = largest
+    while size >= smallest:
+        lines = m.lines(para[0].runs, size, box.width)
+        if fits(m, para, size, box) and (max_lines is None or lines <= max_lines):
+            return size, False
+        size -= 1
+    return smallest, True

@@ -1,0 +1,155 @@
+"""The reference deck: open it, drop its sample slides, map slide kinds onto its layouts.
+
+Any deck can be a reference, a user's corporate template included: its masters, layouts,
+theme colours and fonts are used as they are. Slide kinds find their layout by name: the
+template set's ``deck.layouts`` first, then PowerPoint's standard names. A kind whose layout
+is missing is an error that lists the layouts the deck does have.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import SlideLayout
+from pptx.util import Emu, Inches
+
+from briefgen.errors import InputError
+from briefgen.render.deck.fit import Box
+from briefgen.render.deck.plan import KINDS
+from briefgen.templates import TemplateSet
+
+# PowerPoint's standard layout names, in order of preference, for each slide kind.
+DEFAULT_LAYOUTS: dict[str, tuple[str, ...]] = {
+    "title": ("Title Slide",),
+    "agenda": ("Title and Content",),
+    "messages": ("Title and Content",),
+    "section": ("Section Header", "Title Slide"),
+    "bullets": ("Title and Content",),
+    "quote": ("Title Only", "Title and Content"),
+    "chart": ("Title Only", "Title and Content"),
+    "table": ("Title Only", "Title and Content"),
+    "timeline": ("Title Only", "Title and Content"),
+    "sources": ("Title and Content",),
+    "closing": ("Title Only", "Title and Content"),
+}
+TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
+BODY_TYPES = (
+    PP_PLACEHOLDER.BODY,
+    PP_PLACEHOLDER.OBJECT,
+    PP_PLACEHOLDER.SUBTITLE,
+    PP_PLACEHOLDER.VERTICAL_BODY,
+)
+EMU_PER_PT = 12700
+INSET_X, INSET_Y = Inches(0.1), Inches(0.05)  # PowerPoint's default text-frame insets
+
+
+def open_reference(tset: TemplateSet) -> PresentationType:
+    """The set's reference deck with its slides removed, or python-pptx's default deck."""
+    ref = tset.settings.deck.reference
+    if ref:
+        data = tset.read(ref)
+        try:
+            prs = Presentation(io.BytesIO(data))
+        except Exception as exc:  # python-pptx raises many types for a bad package
+            raise InputError(
+                f"{ref}: not a readable PowerPoint file ({type(exc).__name__})"
+            ) from None
+    else:
+        prs = Presentation()
+    _drop_slides(prs)
+    return prs
+
+
+def _drop_slides(prs: PresentationType) -> None:
+    """Remove the reference deck's own slides (its samples); keep masters and layouts."""
+    ids = prs.slides._sldIdLst
+    for sld_id in list(ids):
+        prs.part.drop_rel(sld_id.rId)
+        ids.remove(sld_id)
+
+
+def all_layouts(prs: PresentationType) -> list[SlideLayout]:
+    return [layout for master in prs.slide_masters for layout in master.slide_layouts]
+
+
+def layout_map(prs: PresentationType, tset: TemplateSet, kinds: set[str]) -> dict[str, SlideLayout]:
+    """The layout for each slide kind used; raises listing the deck's layouts if one is missing."""
+    by_name = {}
+    for layout in all_layouts(prs):
+        by_name.setdefault(layout.name, layout)
+    wanted = tset.settings.deck.layouts
+    unknown_kinds = sorted(set(wanted) - set(KINDS))
+    if unknown_kinds:
+        raise InputError(
+            f"template set '{tset.name}': deck.layouts names unknown slide kind "
+            f"'{unknown_kinds[0]}'; kinds are: {', '.join(KINDS)}"
+        )
+    chosen: dict[str, SlideLayout] = {}
+    for kind in sorted(kinds):
+        names = (wanted[kind],) if kind in wanted else DEFAULT_LAYOUTS[kind]
+        layout = next((by_name[n] for n in names if n in by_name), None)
+        if layout is None:
+            raise InputError(
+                f"template set '{tset.name}': no layout named '{names[0]}' for '{kind}' slides "
+                f"in {tset.settings.deck.reference or 'the default deck'}; its layouts are: "
+                f"{', '.join(repr(n) for n in by_name)}. Map the kind to one of them under "
+                f"deck.layouts in template.yaml"
+            )
+        chosen[kind] = layout
+    return chosen
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle on the slide, in EMU."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+    def text_box(self, indent: float = 29.0) -> Box:
+        """The usable text area in points, after the text frame's insets."""
+        return Box(
+            (self.width - 2 * INSET_X) / EMU_PER_PT,
+            (self.height - 2 * INSET_Y) / EMU_PER_PT,
+            indent,
+        )
+
+
+def placeholder(layout: SlideLayout, types: tuple[PP_PLACEHOLDER, ...]):
+    """The first placeholder of ``layout`` of one of ``types``, or None."""
+    for ph in layout.placeholders:
+        if ph.placeholder_format.type in types:
+            return ph
+    return None
+
+
+def rect_of(shape) -> Rect:
+    return Rect(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
+
+
+def content_rect(prs: PresentationType, layout: SlideLayout) -> Rect:
+    """Where content goes on ``layout``: its body placeholder, else below its title."""
+    body = placeholder(layout, (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))
+    if body is not None and body.placeholder_format.idx == 1:
+        return rect_of(body)
+    slide_w, slide_h = int(prs.slide_width), int(prs.slide_height)
+    margin = int(slide_w * 0.045)
+    title = placeholder(layout, TITLE_TYPES)
+    top = (rect_of(title).bottom + Inches(0.25)) if title is not None else Inches(1.0)
+    left = int(title.left) if title is not None else margin
+    width = int(title.width) if title is not None else slide_w - 2 * margin
+    return Rect(left, int(top), width, int(slide_h - Inches(0.8) - top))
+
+
+def emu(points: float) -> Emu:
+    return Emu(int(points * EMU_PER_PT))

@@ -1,0 +1,170 @@
+"""The slide plan: what ``deck.yaml.j2`` renders, and the contract the deck builder reads.
+
+Which slides an audience gets is decided in a template, not in Python: the template set's
+``deck.yaml.j2`` turns the audience's view into a YAML list of slides, each with a kind,
+its fields and its speaker notes. Every ``{{ }}`` in that template emits a quoted value, so
+content cannot change the plan's structure. The plan is then loaded and validated like any
+other input, with errors pointing at the line of the rendered plan.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from briefgen.content.validate import validate
+from briefgen.content.yamlsource import load_bytes
+from briefgen.errors import TemplateError, ValidationFailed
+from briefgen.model import ChartFigure, Line, MarkdownText, Model, TableFigure
+from briefgen.render import RenderJob
+from briefgen.render.html import theme_of
+from briefgen.templates import DECK_TEMPLATE, make_env, render
+
+SlideKind = Literal[
+    "title",
+    "agenda",
+    "messages",
+    "section",
+    "bullets",
+    "quote",
+    "chart",
+    "table",
+    "timeline",
+    "sources",
+    "closing",
+]
+KINDS: tuple[str, ...] = SlideKind.__args__  # type: ignore[attr-defined]
+
+
+class Bullet(Model):
+    """A bullet: Markdown text, the source numbers it cites, and sub-bullets."""
+
+    text: MarkdownText
+    cites: list[int] = []
+    sub: list[MarkdownText] = []
+
+
+class _Slide(Model):
+    title: Line | None = None
+    notes: str | None = Field(None, max_length=20_000)
+
+
+class TitleSlide(_Slide):
+    kind: Literal["title"]
+    subtitle: Line | None = None
+    lines: list[Line] = []
+
+
+class AgendaSlide(_Slide):
+    kind: Literal["agenda"]
+    items: list[Line] = Field(min_length=1)
+
+
+class MessagesSlide(_Slide):
+    kind: Literal["messages"]
+    bullets: list[Bullet] = Field(min_length=1)
+
+
+class SectionSlide(_Slide):
+    kind: Literal["section"]
+    number: int | None = None
+    text: MarkdownText | None = None
+
+
+class BulletsSlide(_Slide):
+    kind: Literal["bullets"]
+    bullets: list[Bullet] = Field(min_length=1)
+
+
+class QuoteSlide(_Slide):
+    kind: Literal["quote"]
+    text: Line = Field(max_length=2000)
+    speaker: Line
+    role: Line | None = None
+    date: Line | None = None
+    cites: list[int] = []
+
+
+class ChartSlide(_Slide):
+    kind: Literal["chart"]
+    figure: ChartFigure
+    caption: Line | None = Field(None, max_length=2000)
+
+
+class TableSlide(_Slide):
+    kind: Literal["table"]
+    figure: TableFigure
+    caption: Line | None = Field(None, max_length=2000)
+
+
+class TimelineEntry(Model):
+    date: Line
+    event: MarkdownText
+
+
+class TimelineSlide(_Slide):
+    kind: Literal["timeline"]
+    entries: list[TimelineEntry] = Field(min_length=1)
+
+
+class SourceEntry(Model):
+    number: int
+    text: MarkdownText
+
+
+class SourcesSlide(_Slide):
+    kind: Literal["sources"]
+    entries: list[SourceEntry] = Field(min_length=1)
+
+
+class ClosingSlide(_Slide):
+    kind: Literal["closing"]
+    text: MarkdownText | None = None
+
+
+Slide = Annotated[
+    TitleSlide
+    | AgendaSlide
+    | MessagesSlide
+    | SectionSlide
+    | BulletsSlide
+    | QuoteSlide
+    | ChartSlide
+    | TableSlide
+    | TimelineSlide
+    | SourcesSlide
+    | ClosingSlide,
+    Field(discriminator="kind"),
+]
+
+
+class SlidePlan(Model):
+    """The whole deck: slides in order."""
+
+    slides: list[Slide] = Field(min_length=1, max_length=2000)
+
+
+def slide_plan(job: RenderJob) -> SlidePlan:
+    """Render the set's deck template for ``job`` and validate the result as a plan."""
+    env = make_env(job.tset, "deck")
+    context = {
+        "brief": job.view,
+        "audience": job.view.audience,
+        "theme": theme_of(job),
+        "classification": job.view.classification,
+        "settings": job.tset.settings,
+    }
+    text = render(env, DECK_TEMPLATE, context)
+    name = f"{DECK_TEMPLATE} (rendered for {job.label})"
+    try:
+        return validate(load_bytes(text.encode("utf-8"), name), SlidePlan)
+    except ValidationFailed as exc:
+        first = exc.problems[0]
+        raise TemplateError(
+            DECK_TEMPLATE,
+            None,
+            f"the slide plan it produced is invalid: "
+            f"line {first.line}: {first.path}: {first.message}"
+            + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""),
+        ) from None

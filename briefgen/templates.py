@@ -1,0 +1,370 @@
+"""Template sets and the sandboxed Jinja environments that render them.
+
+A template set is a folder: ``brief.html.j2`` (and its CSS) for the PDF and HTML,
+``deck.yaml.j2`` for the slide plan, an optional ``reference.pptx``, fonts, and
+``template.yaml`` with its settings. Sets are found on a search path, file by file: the
+project's ``templates/<set>/``, then the built-in set, then the set it ``extends``.
+``{% extends "!default/brief.html.j2" %}`` reaches a built-in file from an override.
+
+Templates come from colleagues, so they run sandboxed, with autoescape and strict
+undefined, and can read nothing outside the template folders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+from pydantic import BaseModel, Field
+
+from briefgen.content.validate import validate
+from briefgen.content.yamlsource import load_bytes
+from briefgen.errors import InputError, TemplateError
+from briefgen.files import FileTree, walk_files
+from briefgen.model import Color, Line, Model, Slug
+
+SETTINGS_FILE = "template.yaml"
+HTML_TEMPLATE = "brief.html.j2"
+DECK_TEMPLATE = "deck.yaml.j2"
+
+
+def builtin_dir() -> Path:
+    """Built-in template sets: inside the installed package, or beside it in a checkout."""
+    packaged = Path(__file__).parent / "_templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+# ---------------------------------------------------------------- settings
+
+
+class DeckSettings(Model):
+    """How the deck builder uses this set's reference deck."""
+
+    reference: Line | None = "reference.pptx"
+    layouts: dict[str, Line] = {}
+    font: Line = "Calibri"
+    metrics: dict[Literal["regular", "bold"], Line] = {}
+    title_size: float = Field(30, ge=8, le=96)
+    body_size: float = Field(20, ge=8, le=72)
+    min_body_size: float = Field(14, ge=6, le=72)
+
+
+class ChartSettings(Model):
+    colors: list[Color] = Field(
+        ["#1F4E79", "#C8102E", "#5B8DB8", "#E8A33D", "#6A8F3C"], min_length=1
+    )
+    font: Line = "sans-serif"
+
+
+class TemplateSettings(Model):
+    """``template.yaml``: what a set is, and defaults for the audience theme."""
+
+    description: Line = ""
+    extends: Slug | None = None
+    primary: Color = "#1F3A5F"
+    accent: Color = "#C8102E"
+    font: Line = "sans-serif"
+    deck: DeckSettings = DeckSettings()
+    chart: ChartSettings = ChartSettings()
+
+
+# ---------------------------------------------------------------- sets and search path
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """A resolved template set: its search path of trees and its settings."""
+
+    name: str
+    layers: tuple[FileTree, ...]
+    builtins: tuple[tuple[str, FileTree], ...]
+    settings: TemplateSettings
+
+    def find(self, rel: str) -> FileTree | None:
+        """The first tree on the search path that has ``rel``."""
+        return next((t for t in self.layers if t.exists(rel)), None)
+
+    def read(self, rel: str) -> bytes:
+        tree = self.find(rel)
+        data = tree.read(rel) if tree else None
+        if data is None:
+            where = ", ".join(t.label for t in self.layers)
+            raise InputError(f"template set '{self.name}': no file '{rel}' (looked in {where})")
+        return data
+
+    def builtin(self, name: str) -> FileTree | None:
+        return dict(self.builtins).get(name)
+
+    @cached_property
+    def digest(self) -> str:
+        """Changes when any file this set can use changes: for incremental builds."""
+        h = hashlib.sha256(self.name.encode())
+        for tree in (*self.layers, *(t for _, t in self.builtins)):
+            h.update(tree.label.encode() + tree.digest().encode())
+        return h.hexdigest()
+
+    def in_memory(self) -> TemplateSet:
+        """This set with every file loaded, to send to a worker with no shared file system."""
+        return TemplateSet(
+            self.name,
+            tuple(t.in_memory() for t in self.layers),
+            tuple((n, t.in_memory()) for n, t in self.builtins),
+            self.settings,
+        )
+
+
+def _project_dir(project_templates: Path | None) -> Path | None:
+    """The project's templates folder, unless it *is* the built-in one (briefgen's own repo)."""
+    if project_templates is None or not project_templates.is_dir():
+        return None
+    if project_templates.resolve() == builtin_dir().resolve():
+        return None
+    return project_templates
+
+
+def _trees_for(name: str, project_templates: Path | None) -> list[FileTree]:
+    trees = []
+    project_templates = _project_dir(project_templates)
+    if project_templates is not None and (project_templates / name).is_dir():
+        trees.append(FileTree(f"templates/{name}", project_templates / name))
+    if (builtin_dir() / name).is_dir():
+        trees.append(FileTree(f"builtin:{name}", builtin_dir() / name))
+    return trees
+
+
+def available_sets(project_templates: Path | None) -> dict[str, str]:
+    """Every template set name -> its origin: 'built-in', 'project' or 'project override'."""
+    sets: dict[str, str] = {}
+    for folder in sorted(builtin_dir().iterdir()):
+        if (folder / SETTINGS_FILE).is_file():
+            sets[folder.name] = "built-in"
+    project_templates = _project_dir(project_templates)
+    if project_templates is not None:
+        for folder in sorted(project_templates.iterdir()):
+            if folder.is_dir():
+                sets[folder.name] = "project override" if folder.name in sets else "project"
+    return sets
+
+
+def load_set(name: str, project_templates: Path | None) -> TemplateSet:
+    """Resolve template set ``name``: its search path (following ``extends``) and settings."""
+    layers: list[FileTree] = []
+    settings: TemplateSettings | None = None
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        if current in chain:
+            raise InputError(
+                f"template set '{name}': 'extends' goes round in a circle "
+                f"({' -> '.join([*chain, current])})"
+            )
+        trees = _trees_for(current, project_templates)
+        if not trees:
+            known = ", ".join(available_sets(project_templates))
+            raise InputError(f"unknown template set '{current}'; available: {known}")
+        chain.append(current)
+        layers.extend(trees)
+        own = _read_settings(trees)
+        settings = settings or own
+        current = own.extends
+    assert settings is not None
+    builtins = tuple((n, FileTree(f"builtin:{n}", builtin_dir() / n)) for n in available_sets(None))
+    return TemplateSet(name, tuple(layers), builtins, settings)
+
+
+def _read_settings(trees: list[FileTree]) -> TemplateSettings:
+    for tree in trees:
+        data = tree.read(SETTINGS_FILE)
+        if data is not None:
+            return validate(load_bytes(data, f"{tree.label}/{SETTINGS_FILE}"), TemplateSettings)
+    return TemplateSettings()
+
+
+def files_of(tset: TemplateSet) -> list[tuple[str, FileTree]]:
+    """The effective files of a set (project files shadowing built-in ones): for ``eject``."""
+    return list(walk_files(tset.layers))
+
+
+# ---------------------------------------------------------------- Jinja
+
+
+class _SetLoader(jinja2.BaseLoader):
+    """Loads template names from the set's search path; ``!set/file`` from a built-in set."""
+
+    def __init__(self, tset: TemplateSet):
+        self.tset = tset
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if template.startswith("!"):
+            set_name, _, rel = template[1:].partition("/")
+            tree = self.tset.builtin(set_name)
+            data = tree.read(rel) if tree else None
+            label = tree.label if tree else f"builtin:{set_name}"
+        else:
+            rel = template
+            tree = self.tset.find(rel)
+            data = tree.read(rel) if tree else None
+            label = tree.label if tree else ""
+        if data is None:
+            raise jinja2.TemplateNotFound(template, _not_found(template, self.tset))
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise jinja2.TemplateNotFound(template, f"{template}: not UTF-8 text") from None
+        return source, f"{label}/{rel}", lambda: True
+
+
+def _not_found(name: str, tset: TemplateSet) -> str:
+    where = ", ".join(t.label for t in tset.layers)
+    return f"template '{name}' not found inside the template folders (looked in {where})"
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, tightened: pydantic's ``model_*`` API is not for templates either."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, BaseModel) and attr.startswith("model_"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+def _finalize_html(value: Any) -> Any:
+    """An empty optional field prints as nothing, never as 'None'."""
+    return "" if value is None else value
+
+
+def yaml_value(value: Any) -> str:
+    """Every ``{{ }}`` in a deck template emits one quoted YAML value (JSON is YAML).
+
+    So content can never add structure to the slide plan: a title with ': ' or a newline
+    stays a title.
+    """
+    return json.dumps(_plain(value), ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def long_date(value: Any) -> str:
+    """``2026-11-23`` -> ``23 November 2026``; other values unchanged."""
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, str):
+        try:
+            return long_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+def css_string(value: Any) -> Markup:
+    """A quoted CSS string (for ``content:``), safe inside ``<style>``: quotes, backslashes,
+    newlines and ``<`` are CSS-escaped, so no value can end the string or the style element."""
+    text = "" if value is None else str(value)
+    out = "".join(c if c.isalnum() or c in " .,;:-_/()'!?&+" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{out}"')
+
+
+def make_env(
+    tset: TemplateSet, kind: Literal["html", "deck"], globals_: dict[str, Any] | None = None
+) -> jinja2.Environment:
+    """A sandboxed environment for ``kind``: HTML-escaped, or YAML-quoted for deck plans."""
+    html = kind == "html"
+    env = _Sandbox(
+        loader=_SetLoader(tset),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize_html if html else yaml_value,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["yaml"] = yaml_value
+    env.filters["css_string"] = css_string
+    env.globals.update(globals_ or {})
+    return env
+
+
+def compile_check(tset: TemplateSet, kind: Literal["html", "deck"]) -> None:
+    """Load and compile the set's main template of ``kind`` now, so a syntax error or a
+    missing file stops the build before anything is rendered."""
+    name = HTML_TEMPLATE if kind == "html" else DECK_TEMPLATE
+    render(make_env(tset, kind), name, None)
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any] | None) -> str:
+    """Render template ``name`` (only compile it when ``context`` is None); every failure
+    becomes a :class:`TemplateError` with its template and line."""
+    try:
+        template = env.get_template(name)
+        return "" if context is None else template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            exc.filename or exc.name or name, exc.lineno, exc.message or "syntax error"
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        where, line = _template_frame(exc, name)
+        message = exc.message or f"template '{exc.name}' not found"
+        raise TemplateError(where, line, message) from None
+    except RecursionError:
+        raise TemplateError(
+            name, None, "template recursion too deep (a macro or include that calls itself?)"
+        ) from None
+    except jinja2.TemplateError as exc:  # UndefinedError, SecurityError, ...
+        where, line = _template_frame(exc, name)
+        raise TemplateError(where, line, _jinja_message(exc)) from None
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        ArithmeticError,
+        OverflowError,
+        MemoryError,
+    ) as exc:
+        where, line = _template_frame(exc, name)
+        raise TemplateError(where, line, f"{type(exc).__name__}: {exc}") from None
+
+
+def _jinja_message(exc: jinja2.TemplateError) -> str:
+    text = exc.message or type(exc).__name__
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"not allowed in a template: {text}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"undefined: {text}"
+    return text
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:
+    """The innermost template file and line in ``exc``'s traceback (Jinja rewrites frames)."""
+    found: tuple[str, int | None] = (fallback, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(("templates/", "builtin:")):
+            found = (frame.filename, frame.lineno)
+    return found
