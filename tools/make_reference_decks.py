@@ -270,7 +270,7 @@ def _style_title_slide(prs: Presentation, style: Style) -> None:
     dark = style.dark_title_slide
     if dark:
         _background(layout, "tx2")
-        _add_decoration(prs, layout, "accent", (0.8, 2.05, 1.4, 0.07), "accent2")
+        _add_decoration(prs, layout, "accent", (0.8, 4.0, 1.4, 0.07), "accent2")
     else:
         _add_decoration(prs, layout, "band", (0, 0.45, 13.333, 0.9), "tx2")
         _add_decoration(prs, layout, "rule", (0.8, 3.95, 11.7, 0.03), "accent2")
@@ -280,7 +280,7 @@ def _style_title_slide(prs: Presentation, style: Style) -> None:
             _text_color(ph, "bg1" if dark else "tx2", size=40, bold=True, anchor="b")
             ph._element.txBody.find("a:lstStyle/a:lvl1pPr", NS).set("algn", "l")
         elif ph.placeholder_format.idx == 1:
-            _place(ph, 0.8, 4.1, 11.7, 2.2)
+            _place(ph, 0.8, 4.2, 11.7, 2.2)
             _text_color(ph, "bg2" if dark else "tx1", size=18, anchor="t")
             ph._element.txBody.find("a:lstStyle/a:lvl1pPr", NS).set("algn", "l")
 
@@ -290,7 +290,7 @@ def _style_section_header(prs: Presentation, style: Style) -> None:
     dark = style.dark_section
     if dark:
         _background(layout, "tx2")
-        _add_decoration(prs, layout, "accent", (0.8, 2.75, 1.4, 0.07), "accent2")
+        _add_decoration(prs, layout, "accent", (0.8, 4.12, 1.4, 0.07), "accent2")
     else:
         _add_decoration(prs, layout, "rule", (0.8, 4.1, 11.7, 0.03), "tx2")
     for ph in layout.placeholders:
@@ -298,7 +298,7 @@ def _style_section_header(prs: Presentation, style: Style) -> None:
             _place(ph, 0.8, 2.9, 11.7, 1.15)
             _text_color(ph, "bg1" if dark else "tx2", size=36, bold=True, anchor="b")
         elif ph.placeholder_format.idx == 1:
-            _place(ph, 0.8, 4.25, 11.7, 2.3)
+            _place(ph, 0.8, 4.3, 11.7, 2.3)
             _text_color(ph, "bg2" if dark else "tx1", size=18, anchor="t")
 
 

@@ -14,6 +14,7 @@ from pygal.style import Style
 
 from briefgen.model import ChartFigure
 
+_SVG_NS = "http://www.w3.org/2000/svg"
 _KINDS = {"bar": pygal.HorizontalBar, "column": pygal.Bar, "line": pygal.Line, "pie": pygal.Pie}
 
 
@@ -41,12 +42,16 @@ def _render(figure_json: str, colors: tuple[str, ...], font: str) -> str:
         tooltip_font_size=12,
         opacity="1",
         opacity_hover="1",
+        guide_stroke_color="#E3E7ED",
+        guide_stroke_dasharray="none",
+        major_guide_stroke_color="#D0D6DF",
+        major_guide_stroke_dasharray="none",
     )
     several = len(figure.series) > 1 or figure.chart == "pie"
     chart = _KINDS[figure.chart](
         style=style,
         width=720,
-        height=360,
+        height=300,
         js=[],
         disable_xml_declaration=True,
         show_legend=several,
@@ -61,6 +66,9 @@ def _render(figure_json: str, colors: tuple[str, ...], font: str) -> str:
         truncate_label=-1,
         truncate_legend=-1,
         include_x_axis=figure.chart != "line",
+        min_scale=3,
+        max_scale=6,
+        **_integer_axis(figure),
     )
     if figure.chart == "pie":
         for i, category in enumerate(figure.categories):
@@ -71,7 +79,37 @@ def _render(figure_json: str, colors: tuple[str, ...], font: str) -> str:
             chart.y_title = figure.unit
         for series in figure.series:
             chart.add(series.name, list(series.values))
-    return chart.render(is_unicode=True)
+    return _clean(chart.render(is_unicode=True), figure.id)
+
+
+def _clean(svg: str, figure_id: str) -> str:
+    """pygal's SVG minus what a static document must not carry.
+
+    Its ``<script>`` (hover tooltips), ``<title>``/``<desc>`` helpers, comments with the
+    day's date and a random element id would put script into the HTML preview and make
+    two builds of the same brief differ; the id becomes the figure's own.
+    """
+    from lxml import etree
+
+    root = etree.fromstring(svg.encode("utf-8"))
+    old_id = root.get("id", "")
+    for el in root.xpath(
+        "//svg:script | //svg:title | //svg:desc | //comment()", namespaces={"svg": _SVG_NS}
+    ):
+        el.getparent().remove(el)
+    text = etree.tostring(root, encoding="unicode")
+    return text.replace(old_id, f"chart-{figure_id}") if old_id else text
+
+
+def _integer_axis(figure: ChartFigure) -> dict[str, object]:
+    """Counts get whole-number ticks (0, 1, 2, 3), not 0.2 steps."""
+    values = [v for s in figure.series for v in s.values if v is not None]
+    if figure.chart == "pie" or not values or any(not float(v).is_integer() for v in values):
+        return {}
+    top = int(max(values))
+    if 0 < top <= 12 and min(values) >= 0:
+        return {"y_labels": list(range(0, top + 1))}
+    return {}
 
 
 def format_number(value: float | None) -> str:

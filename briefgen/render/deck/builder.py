@@ -27,11 +27,13 @@ from briefgen.render.deck.fit import (
     Run,
     cite_run,
     fit_line,
+    height,
     paginate,
     paragraphs_from,
 )
 from briefgen.render.deck.layouts import (
     BODY_TYPES,
+    INSET_Y,
     TITLE_TYPES,
     Rect,
     content_rect,
@@ -240,7 +242,7 @@ class DeckBuilder:
         title = spec.title if spec.number is None else f"{spec.number}  {spec.title}"
         self._title(slide, title, "section")
         paras = paragraphs_from(spec.text.blocks) if spec.text else []
-        self._fill_box(slide, [replace(p, bullet=False) for p in paras], "section", 20, 13)
+        self._fill_box(slide, [replace(p, bullet=False) for p in paras], "section", 22, 14)
         self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
         self._remove_empty_placeholders(slide)
 
@@ -294,28 +296,33 @@ class DeckBuilder:
         who = ", ".join(x for x in (spec.speaker, spec.role, spec.date) if x)
         quote = Paragraph((Run(f"“{spec.text}”"),), bullet=False)
         credit = Paragraph((Run("— " + who), *cite_run(spec.cites)), scale=0.6, bullet=False)
-        pages = paginate(
-            self.measure, [Group([quote]), Group([credit])], text_rect.text_box(0), 30, 16
-        )
+        box = text_rect.text_box(0)
+        pages = paginate(self.measure, [Group([quote]), Group([credit])], box, 30, 16)
         for i, page in enumerate(pages):
             slide = self._new("quote")
             self._title(slide, (spec.title or "") + (CONT if i else ""), "quote")
+            text_h = emu(height(self.measure, page.paragraphs, page.size, box)) + 2 * INSET_Y
             bar = slide.shapes.add_shape(
-                MSO_SHAPE.RECTANGLE, rect.left, rect.top, bar_w, min(rect.height, Inches(2.6))
+                MSO_SHAPE.RECTANGLE,
+                rect.left,
+                rect.top + max(0, (rect.height - text_h) // 2),
+                bar_w,
+                min(rect.height, text_h),
             )
             bar.name = "Quote bar"
             bar.fill.solid()
             bar.fill.fore_color.rgb = rgb(self.style.accent)
             bar.line.fill.background()
-            box = self._textbox(slide, text_rect, "Quote")
+            shape = self._textbox(slide, text_rect, "Quote")
             write(
-                box.text_frame,
+                shape.text_frame,
                 page.paragraphs,
                 page.size,
                 bullets=False,
                 italic=True,
                 color=self.style.primary,
                 font=self.style.font,
+                anchor=MSO_ANCHOR.MIDDLE,
             )
             self._notes(slide, spec.notes or f"{spec.text} — {who}")
             self._remove_empty_placeholders(slide)
@@ -426,4 +433,4 @@ class DeckBuilder:
                 width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
             )
             box.name = "Slide number"
-            plain(box.text_frame, f"{n} / {total}", 11, color="#5B6473", align=PP_ALIGN.RIGHT)
+            plain(box.text_frame, f"{n} / {total}", 11, color="#8A94A6", align=PP_ALIGN.RIGHT)

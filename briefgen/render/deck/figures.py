@@ -18,7 +18,7 @@ from pptx.util import Pt
 from briefgen.model import Cell, ChartFigure
 from briefgen.render.charts import format_number
 from briefgen.render.deck.fit import Measurer, Run
-from briefgen.render.deck.layouts import EMU_PER_PT, INSET_X, Rect
+from briefgen.render.deck.layouts import EMU_PER_PT, INSET_X, INSET_Y, Rect
 from briefgen.render.deck.text import plain, rgb
 
 _CHART_TYPES = {
@@ -41,6 +41,7 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
     frame.name = f"Chart {figure.id}"
     chart = frame.chart
     chart.font.size = Pt(14)
+    chart.has_title = False  # the slide title names the figure
     pie = figure.chart == "pie"
     chart.has_legend = pie or len(figure.series) > 1
     if chart.has_legend:
@@ -70,6 +71,7 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = color
     value_axis = chart.value_axis
+    _integer_ticks(value_axis, figure)
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = rgb("#D9DEE6")
     value_axis.format.line.fill.background()
@@ -79,6 +81,19 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = figure.unit
         value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+
+
+def _integer_ticks(axis, figure: ChartFigure) -> None:
+    """Counts get whole-number ticks, as in the brief's chart."""
+    values = [v for s in figure.series for v in s.values if v is not None]
+    if (
+        values
+        and all(float(v).is_integer() for v in values)
+        and min(values) >= 0
+        and max(values) <= 12
+    ):
+        axis.major_unit = 1
+        axis.minimum_scale = 0
 
 
 # ---------------------------------------------------------------- tables
@@ -107,8 +122,8 @@ def layout_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     rect: Rect,
-    largest: float = 16,
-    smallest: float = 11,
+    largest: float = 18,
+    smallest: float = 12,
 ) -> TableLayout:
     """Choose column widths and a size; split rows into slides that fit ``rect``."""
     widths = _column_widths(m, header, rows, rect.width)
@@ -158,7 +173,12 @@ def _row_height(
     for text, width in zip(cells, widths, strict=False):
         usable = (width - 2 * INSET_X) / EMU_PER_PT
         tallest = max(tallest, m.lines([Run(text, bold=bold)], size, usable))
-    return tallest * m.line_height(size) + 2 * INSET_X / EMU_PER_PT * 0.5 + 4
+    return max(min_row_height(size), tallest * m.line_height(size) + 2 * INSET_Y / EMU_PER_PT)
+
+
+def min_row_height(size: float) -> float:
+    """Rows are at least this tall (points), so short tables breathe; also set on the table."""
+    return size * 2.0
 
 
 def add_table(
@@ -198,4 +218,4 @@ def add_table(
                 anchor=MSO_ANCHOR.TOP,
             )
     for r in range(len(rows) + 1):
-        table.rows[r].height = Pt(layout.size * 1.6)
+        table.rows[r].height = Pt(min_row_height(layout.size))
