@@ -117,11 +117,13 @@ def load_bytes(raw: bytes, name: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise ValidationFailed([_syntax_problem(exc, name)]) from None
+        raise ValidationFailed([_syntax_problem(exc, name, text)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
         raise ValidationFailed([Problem(name, 0, 0, f"invalid YAML: {exc}")]) from None
     converter = _Converter(SourceMap(name))
     data = converter.convert(node, (), 0) if node is not None else None
+    if converter.nodes > MAX_NODES:  # a hostile document: what was read of it means nothing
+        raise ValidationFailed(converter.problems)
     warnings.extend(converter.warnings)
     return Document(data, converter.source, warnings, converter.problems)
 
@@ -181,11 +183,10 @@ def clean_text(value: str) -> str:
     return _BAD_CHARS.sub("", value)
 
 
+_TAB_HINT = "tabs are not allowed for indentation in YAML; indent with spaces"
 _HINTS = (
-    (
-        "found character '\\t' that cannot start any token",
-        "tabs are not allowed for indentation in YAML; indent with spaces",
-    ),
+    ("found character '\\t' that cannot start any token", _TAB_HINT),
+    ("found a tab character", _TAB_HINT),
     ("found undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
     ("expected a single document", "one brief per file: remove the '---' separating documents"),
     (
@@ -195,7 +196,7 @@ _HINTS = (
 )
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str = "") -> Problem:
     """One line for a YAML syntax error, with a hint for the mistakes people really make."""
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or exc.context or "invalid YAML"
@@ -203,8 +204,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
         if needle in str(exc):
             message = f"{message} ({hint})"
             break
+    else:  # libyaml does not name the character: look at what is there
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            message = f"{message} ({_TAB_HINT})"
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     return Problem(name, line, col, f"invalid YAML: {message}")
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at 0-based ``line``/``column`` of ``text``, or ''."""
+    lines = text.split("\n")
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 class _Converter:
@@ -217,9 +229,11 @@ class _Converter:
         self.nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def _at(self, node: yaml.Node, message: str) -> None:
+    def _at(self, node: yaml.Node, message: str, loc: Loc = ()) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1, message))
+        self.problems.append(
+            Problem(self.source.file, mark.line + 1, mark.column + 1, message, format_loc(loc))
+        )
 
     def convert(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         self.nodes += 1
@@ -236,7 +250,7 @@ class _Converter:
             return None
         self.source.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _SAFE_TAGS:
-            self._at(node, f"YAML tag {node.tag!r} is not allowed in briefing content")
+            self._at(node, f"YAML tag {node.tag!r} is not allowed in briefing content", loc)
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc, depth)
@@ -261,6 +275,7 @@ class _Converter:
                     key_node,
                     f"duplicate key {key!r} (first defined on line "
                     f"{first_line[key]}); remove one of them",
+                    (*loc, key),
                 )
                 continue
             first_line[key] = line
@@ -275,7 +290,7 @@ class _Converter:
             value = self.constructor.construct_object(node)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             kind = "date" if node.tag.endswith("timestamp") else "value"
-            self._at(node, f"{node.value!r} is not a valid {kind} ({exc})")
+            self._at(node, f"{node.value!r} is not a valid {kind} ({exc})", loc)
             return None
         if isinstance(value, str) and _BAD_CHARS.search(value):
             mark = node.start_mark
