@@ -70,9 +70,10 @@ class BriefView(Model):
     warnings: list[str] = Field(default_factory=list)
 
     def cite(self, item: Any) -> list[int]:
-        """Source numbers cited by ``item`` (a point, quote or figure, or a list of ids)."""
+        """Source numbers cited by ``item`` (a point, quote or figure, or a list of ids),
+        ascending and without repeats, as a reader expects "[1, 2]"."""
         numbers = {s.id: s.number for s in self.sources}
-        return [numbers[i] for i in _cited_ids(item) if i in numbers]
+        return sorted({numbers[i] for i in _cited_ids(item) if i in numbers})
 
     def source(self, source_id: str) -> NumberedSource | None:
         """The shown source with this id, or None when this audience does not see it."""

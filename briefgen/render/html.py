@@ -44,6 +44,14 @@ def theme_of(job: RenderJob) -> dict[str, Any]:
     }
 
 
+def chart_colors(job: RenderJob) -> tuple[str, ...]:
+    """Series colours for charts in the brief and the deck: theme colours, then the set's."""
+    theme = theme_of(job)
+    return tuple(
+        dict.fromkeys((theme["primary"], theme["accent"], *job.tset.settings.chart.colors))
+    )
+
+
 def render_html(job: RenderJob, target: Target) -> str:
     """The brief's HTML for ``target``; template problems raise ``TemplateError``."""
     theme = theme_of(job)
@@ -61,7 +69,7 @@ def render_html(job: RenderJob, target: Target) -> str:
 
 
 def _globals(job: RenderJob, target: Target, theme: dict[str, Any]) -> dict[str, Any]:
-    colors = (theme["primary"], theme["accent"], *job.tset.settings.chart.colors)
+    colors = chart_colors(job)
 
     def asset(rel: str) -> str:
         """URL of a template-set file (font, image, stylesheet)."""
@@ -79,7 +87,7 @@ def _globals(job: RenderJob, target: Target, theme: dict[str, Any]) -> dict[str,
 
     def chart(figure: ChartFigure) -> Markup:
         font = job.tset.settings.chart.font
-        return Markup(chart_svg(figure, tuple(dict.fromkeys(colors)), font))
+        return Markup(chart_svg(figure, colors, font))
 
     return {
         "asset": asset,

@@ -13,7 +13,7 @@ import zipfile
 from briefgen.errors import InputError
 from briefgen.render import Rendered, RenderJob
 from briefgen.render.deck.plan import SlidePlan, slide_plan
-from briefgen.render.html import theme_of
+from briefgen.render.html import chart_colors, theme_of
 from briefgen.templates import TemplateSet, builtin_dir
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -58,6 +58,7 @@ def build_deck(job: RenderJob, plan: SlidePlan) -> tuple[bytes, int, list]:
         deck.title_size,
         deck.body_size,
         min(deck.min_body_size, deck.body_size),
+        chart_colors(job),
         job.view.theme.font,
     )
     builder = DeckBuilder(prs, layouts, measurer_for(job.tset), style)

@@ -56,6 +56,7 @@ class Style:
     title_size: float
     body_size: float
     min_body_size: float
+    chart_colors: tuple[str, ...]
     font: str | None = None  # the audience's font, if it sets one
 
 
@@ -334,12 +335,7 @@ class DeckBuilder:
         chart_rect = Rect(
             rect.left, rect.top, rect.width, rect.height - (CAPTION_H if spec.caption else 0)
         )
-        colors = list(
-            dict.fromkeys(
-                [self.style.primary, self.style.accent, "#5B8DB8", "#E8A33D", "#6A8F3C", "#7F7F7F"]
-            )
-        )
-        add_chart(slide, spec.figure, chart_rect, colors)
+        add_chart(slide, spec.figure, chart_rect, self.style.chart_colors)
         self._caption(slide, spec.caption, rect)
         self._notes(slide, spec.notes)
         self._remove_empty_placeholders(slide)
