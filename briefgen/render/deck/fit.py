@@ -226,16 +226,17 @@ def paginate(
 ) -> list[Page]:
     """Lay groups over as few boxes as possible: shrink first, then split between groups.
 
-    Everything on one slide if it fits at any size down to ``smallest``; otherwise groups
-    are packed greedily at a middle size and each page then takes its own best size. A
+    Everything on one slide if it fits at a size down to halfway between ``largest`` and
+    ``smallest`` (smaller print is harder to read than a second slide); otherwise groups are
+    packed greedily at that middle size and each page then takes its own best size. A
     group too tall for a box on its own is split between paragraphs, and a paragraph too
     tall on its own is split between words (marked ``overflow`` only if even that fails).
     """
     everything = [p for g in groups for p in g.paragraphs]
-    size = best_size(m, everything, box, largest, smallest)
+    pack_size = max(smallest, min(largest, (largest + smallest) / 2))
+    size = best_size(m, everything, box, largest, pack_size)
     if size is not None:
         return [Page(everything, size)]
-    pack_size = max(smallest, min(largest, (largest + smallest) / 2))
     pages: list[list[Paragraph]] = []
     current: list[Paragraph] = []
     for group in _split_tall_groups(m, groups, box, pack_size):
