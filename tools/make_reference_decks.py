@@ -17,9 +17,11 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.util import Emu, Inches
+from pptx.util import Emu, Inches, Pt
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = {
@@ -47,6 +49,7 @@ class Style:
     dark_title_slide: bool = True
     dark_section: bool = True
     title_rule: str = "bar"  # bar | line
+    band_text: str | None = None  # words in the title slide's band (light title slides)
     extra_accents: list[str] = field(
         default_factory=lambda: ["5B8DB8", "E8A33D", "6A8F3C", "7F7F7F"]
     )
@@ -67,6 +70,7 @@ STYLES = [
         dark_title_slide=False,
         dark_section=False,
         title_rule="line",
+        band_text="BRIEFING MEMORANDUM",
         extra_accents=["4F6D8F", "B08D57", "5E7B4C", "7F7F7F"],
     ),
 ]
@@ -192,14 +196,29 @@ def _text_color(
 
 
 def _add_decoration(
-    prs: Presentation, layout, kind: str, box: tuple[float, ...], scheme: str
+    prs: Presentation,
+    layout,
+    kind: str,
+    box: tuple[float, ...],
+    scheme: str,
+    text: str | None = None,
 ) -> None:
-    """Draw a rectangle on a scratch slide and move its XML onto ``layout``."""
+    """Draw a rectangle (with optional white letter-spaced text) on a scratch slide and move
+    its XML onto ``layout``."""
     scratch = prs.slides.add_slide(prs.slide_layouts.get_by_name("Blank"))
     shape = scratch.shapes.add_shape(MSO_SHAPE.RECTANGLE, *(Inches(v) for v in box))
     shape.name = f"Decoration {kind}"
     shape.fill.solid()
     shape.line.fill.background()
+    if text:
+        frame = shape.text_frame
+        frame.margin_left = Inches(0.8)
+        run = frame.paragraphs[0].add_run()
+        run.text = text
+        run.font.size, run.font.bold = Pt(16), True
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        run._r.get_or_add_rPr().set("spc", "600")
+        frame.paragraphs[0].alignment = PP_ALIGN.LEFT
     sp = copy.deepcopy(shape._element)
     fill = sp.find(".//p:spPr/a:solidFill", NS)
     for child in list(fill):
@@ -272,7 +291,7 @@ def _style_title_slide(prs: Presentation, style: Style) -> None:
         _background(layout, "tx2")
         _add_decoration(prs, layout, "accent", (0.8, 4.0, 1.4, 0.07), "accent2")
     else:
-        _add_decoration(prs, layout, "band", (0, 0.45, 13.333, 0.9), "tx2")
+        _add_decoration(prs, layout, "band", (0, 0.45, 13.333, 0.9), "tx2", style.band_text)
         _add_decoration(prs, layout, "rule", (0.8, 3.95, 11.7, 0.03), "accent2")
     for ph in layout.placeholders:
         if ph.placeholder_format.idx == 0:
