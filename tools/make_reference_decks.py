@@ -11,6 +11,8 @@ none of this: it is used as it is.
 from __future__ import annotations
 
 import copy
+import datetime
+import io
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Pt
+
+from briefgen.render.deck import normalize_package
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = {
@@ -330,7 +334,10 @@ def build(style: Style) -> Path:
     prs.core_properties.title = f"briefgen {style.name} reference deck"
     prs.core_properties.author = "briefgen"
     out = ROOT / "templates" / style.name / "reference.pptx"
-    prs.save(out)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    # Fixed zip times and dates: regenerating an unchanged deck gives the same bytes.
+    out.write_bytes(normalize_package(buffer.getvalue(), datetime.date(2026, 1, 1)))
     return out
 
 
