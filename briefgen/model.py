@@ -192,6 +192,21 @@ class Theme(Model):
     font: Line | None = None
 
 
+class Budget(Model):
+    """Limits ``briefgen check`` measures an audience's version against; unset means no limit."""
+
+    pages: int | None = Field(None, ge=1, le=10_000, description="PDF pages, from the layout.")
+    slides: int | None = Field(
+        None, ge=1, le=10_000, description="Deck slides, after continuation slides are added."
+    )
+    words_per_slide: int | None = Field(
+        None, ge=1, le=100_000, description="Words on any one slide (not notes or banners)."
+    )
+    words: int | None = Field(
+        None, ge=1, le=10_000_000, description="Words of running text in the brief."
+    )
+
+
 class Audience(Model):
     """Who a version is for, and so what it shows. Omitted fields fall back to project defaults."""
 
@@ -205,6 +220,8 @@ class Audience(Model):
     classification: Line | None = None
     theme: Theme = Theme()
     formats: list[Format] | None = None
+    budget: Budget = Budget()
+    require_sources: bool = False
 
 
 class Project(Model):

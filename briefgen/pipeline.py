@@ -61,6 +61,7 @@ class Plan:
     output_dir: Path
     targets: list[Target]
     warnings: list[str] = field(default_factory=list)
+    briefs: list[LoadedBrief] = field(default_factory=list)  # what ``check`` reads
 
 
 @dataclass
@@ -121,7 +122,7 @@ def prepare(
                 job = RenderJob(view, tset, project_tree, fmt, options or RenderOptions())
                 digest = _inputs_digest(lb, view.model_dump_json(), config_digest, tset, fmt)
                 targets.append(Target(job, path, digest))
-    return Plan(ws, out_dir, targets, list(dict.fromkeys(warnings)))
+    return Plan(ws, out_dir, targets, list(dict.fromkeys(warnings)), loaded)
 
 
 def _check_formats(formats: Sequence[str] | None) -> set[str]:

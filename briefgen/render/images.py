@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
 
 from briefgen.errors import InputError
 
@@ -65,3 +68,63 @@ def _check_svg(name: str, data: bytes) -> str:
     if re.search(r"<!ENTITY|<!DOCTYPE[^>]*\[", text, re.IGNORECASE):
         raise InputError(f"{name}: SVG with DOCTYPE entities is not accepted")
     return "SVG"
+
+
+MIN_DPI = 150  # below this, a printed image looks soft
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """A raster image as laid out on a PDF page: its pixels and the size it is printed at."""
+
+    name: str  # the file as the template named it (``logo.png``), or "an inline image"
+    page: int  # 1-based
+    pixels: tuple[int, int]
+    inches: tuple[float, float]  # printed width and height
+
+    @property
+    def dpi(self) -> float:
+        """Pixels per printed inch, on the worse of the two axes."""
+        (pw, ph), (w, h) = self.pixels, self.inches
+        return min(pw / w if w > 0 else float("inf"), ph / h if h > 0 else float("inf"))
+
+    def message(self, minimum: int = MIN_DPI) -> str:
+        (pw, ph), (w, h) = self.pixels, self.inches
+        need = (round(w * minimum), round(h * minimum))
+        return (
+            f"{self.name}: {self.dpi:.0f} dpi at its printed size on page {self.page} "
+            f"({pw}×{ph} px printed at {w * 25.4:.0f}×{h * 25.4:.0f} mm); "
+            f"use at least {need[0]}×{need[1]} px for {minimum} dpi"
+        )
+
+
+def placed_images(document: Any, bases: tuple[str, ...] = ()) -> list[PlacedImage]:
+    """Every raster ``<img>`` of a laid-out WeasyPrint document with its printed size.
+
+    The printed size is the image box's content size after layout (CSS px, 96 to the
+    inch), so it accounts for whatever CSS the template set uses. CSS background images and
+    vector images (SVG) are not included. ``bases`` are URL prefixes to strip from names.
+    """
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+    from weasyprint.images import RasterImage
+
+    out = []
+    for number, page in enumerate(document.pages, start=1):
+        # _page_box is WeasyPrint's laid-out box tree; placeholders=True also walks into
+        # absolutely positioned boxes (a cover logo usually is one).
+        for box in page._page_box.descendants(placeholders=True):
+            if not isinstance(box, ReplacedBox) or not isinstance(box.replacement, RasterImage):
+                continue
+            src = (box.element.get("src") or "") if box.element is not None else ""
+            name = next((unquote(src[len(b) :]) for b in bases if src.startswith(b)), None)
+            if name is None:
+                name = "an inline image" if src.startswith("data:") or not src else src
+            out.append(
+                PlacedImage(
+                    name,
+                    number,
+                    (box.replacement.width, box.replacement.height),
+                    (box.width / 96, box.height / 96),
+                )
+            )
+    return out

@@ -12,15 +12,17 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError, InputError, RenderError
 from briefgen.render import Rendered, RenderJob
 from briefgen.render.html import PROJECT_BASE, TEMPLATE_BASE, render_html
-from briefgen.render.images import check_image
+from briefgen.render.images import MIN_DPI, check_image, placed_images
 
 MAX_DATA_URI = 10 * 1024 * 1024
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
@@ -89,6 +91,16 @@ class _Warnings(logging.Handler):
 
 def render_pdf(job: RenderJob) -> Rendered:
     """Lay out and write the PDF of ``job``; returns its bytes and page count."""
+    out = io.BytesIO()
+    document, warnings = lay_out(job, out)
+    bases = (PROJECT_BASE, TEMPLATE_BASE)
+    warnings += [i.message() for i in placed_images(document, bases) if i.dpi < MIN_DPI]
+    return Rendered(out.getvalue(), pages=len(document.pages), warnings=warnings)
+
+
+def lay_out(job: RenderJob, out: BinaryIO | None = None) -> tuple[Document, list[str]]:
+    """Lay out the PDF of ``job``, and write it to ``out`` if given: the WeasyPrint document
+    (``briefgen check`` measures it without writing) and WeasyPrint's warnings."""
     html = render_html(job, target="pdf")
     fetcher = ConfinedFetcher(job)
     collector = _Warnings()
@@ -96,8 +108,8 @@ def render_pdf(job: RenderJob) -> Rendered:
     logger.addHandler(collector)
     try:
         document = HTML(string=html, base_url=TEMPLATE_BASE, url_fetcher=fetcher).render()
-        out = io.BytesIO()
-        document.write_pdf(out, pdf_identifier=b"briefgen", uncompressed_pdf=False)
+        if out is not None:
+            document.write_pdf(out, pdf_identifier=b"briefgen", uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         if isinstance(cause, BriefgenError):
@@ -109,8 +121,4 @@ def render_pdf(job: RenderJob) -> Rendered:
         raise RenderError(f"{job.label}: layout failed ({type(exc).__name__})") from None
     finally:
         logger.removeHandler(collector)
-    return Rendered(
-        out.getvalue(),
-        pages=len(document.pages),
-        warnings=[w for w in collector.messages if "Ignored" not in w],
-    )
+    return document, [w for w in collector.messages if "Ignored" not in w]
