@@ -33,6 +33,39 @@ def validate(
     return list(dict.fromkeys(warnings))
 
 
+def check(
+    project: str | Path | None = None,
+    briefs: Sequence[str | Path] | None = None,
+    audiences: Sequence[str] | None = None,
+    allow_hosts: Sequence[str] = (),
+):
+    """Everything a build does but the final write; returns a :class:`~briefgen.check.Report`.
+
+    Problems in content, config and templates are findings (as are budgets, overflowing
+    slide text, missing sources…); a missing project or an unknown audience raises
+    :class:`~briefgen.errors.InputError`.
+    """
+    from briefgen.audience import resolve_audiences
+    from briefgen.check import Report, findings_from_error
+    from briefgen.check import check as check_plan
+    from briefgen.errors import ValidationFailed
+    from briefgen.pipeline import prepare
+
+    try:
+        ws = open_workspace(project)
+    except ValidationFailed as exc:  # a broken briefgen.yaml: report it like the rest
+        return Report(findings_from_error(exc))
+    resolve_audiences(ws.config, audiences)  # a typo in -a is a usage error, not a finding
+    options = RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts))
+    try:
+        plan = prepare(
+            ws, [Path(b) for b in briefs] if briefs else None, audiences, None, None, options
+        )
+    except InputError as exc:
+        return Report(findings_from_error(exc))
+    return check_plan(plan)
+
+
 def build(
     project: str | Path | None = None,
     briefs: Sequence[str | Path] | None = None,
@@ -42,24 +75,47 @@ def build(
     force: bool = False,
     allow_hosts: Sequence[str] = (),
     progress=None,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    pool=None,
 ):
     """Build briefs (all of the project's by default) for audiences and formats.
+
+    Outputs whose inputs are unchanged since they were built are not rendered again
+    (``force=True`` renders everything). Rendering happens in this process by default;
+    ``jobs=N`` renders in N warm worker processes under time and memory limits
+    (:mod:`briefgen.workers`); ``scheduler="tcp://host:8786"`` on a Dask cluster
+    (:mod:`briefgen.cluster`); ``pool`` on an executor the caller started and closes.
 
     Returns a :class:`~briefgen.pipeline.BuildResult`; raises
     :class:`~briefgen.errors.InputError` (or a subclass) for bad input before writing anything.
     """
     from briefgen.pipeline import execute, prepare
 
-    ws = open_workspace(project)
-    plan = prepare(
-        ws,
-        [Path(b) for b in briefs] if briefs else None,
-        audiences,
-        formats,
-        Path(output) if output else None,
-        RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts)),
-    )
-    return execute(plan, force=force, progress=progress)
+    own = None
+    if pool is None and scheduler:
+        from briefgen.cluster import DaskExecutor
+
+        pool = own = DaskExecutor(scheduler)
+    elif pool is None and jobs:
+        from briefgen.workers import FORMATS, Pool
+
+        pool = own = Pool(jobs, warm=formats or FORMATS)  # warms up while the project loads
+    try:
+        ws = open_workspace(project)
+        plan = prepare(
+            ws,
+            [Path(b) for b in briefs] if briefs else None,
+            audiences,
+            formats,
+            Path(output) if output else None,
+            RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts)),
+        )
+        return execute(plan, force=force, progress=progress, pool=pool)
+    finally:
+        if own is not None:
+            own.close()
 
 
 def sample_files() -> tuple[Path, Path]:

@@ -74,7 +74,53 @@ def _located(line: str) -> bool:
     return (":" in head and head.rsplit(":", 1)[-1].isdigit()) or head.endswith((".yaml", ".j2"))
 
 
-@click.group(context_settings=CONTEXT)
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_object(State).quiet = True
+
+
+def _add_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    if value:
+        ctx.find_object(State).verbose += value
+
+
+class _Group(click.Group):
+    """A group whose commands also take -q/-v after their name (``briefgen build -q``)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not isinstance(cmd, click.Group):
+            cmd.params += [
+                click.Option(
+                    ["-q", "--quiet"],
+                    is_flag=True,
+                    expose_value=False,
+                    callback=_set_quiet,
+                    help="Only errors.",
+                ),
+                click.Option(
+                    ["-v", "--verbose"],
+                    count=True,
+                    expose_value=False,
+                    callback=_add_verbose,
+                    help="Say more.",
+                ),
+            ]
+        super().add_command(cmd, name)
+
+
+def _complete_audiences(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion for -a: the audiences of the project in reach."""
+    from briefgen.project import open_workspace
+
+    try:
+        project = ctx.find_root().params.get("project")
+        names = list(open_workspace(project).config.audiences)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="briefgen")
 @click.option(
     "-C",
@@ -106,6 +152,7 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool, deb
     "audiences",
     multiple=True,
     metavar="NAME",
+    shell_complete=_complete_audiences,
     help="Build only this audience (repeatable). Default: all of them.",
 )
 @click.option(
@@ -123,7 +170,11 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool, deb
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: output/ in the project).",
 )
-@click.option("--force", is_flag=True, help="Overwrite files briefgen did not write.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render everything, unchanged or not, and overwrite files briefgen did not write.",
+)
 @click.option(
     "--allow-host",
     "allow_hosts",
@@ -132,6 +183,19 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool, deb
     help="Let templates fetch from this web host (repeatable). Default: no network.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Render in N worker processes (default: the number of cores; 0: in this process, "
+    "without the time and memory limits).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Render on a Dask cluster, e.g. tcp://HOST:8786 (needs: pip install briefgen[dask]).",
+)
 @click.pass_obj
 @_errors
 def build(
@@ -143,26 +207,38 @@ def build(
     force: bool,
     allow_hosts: tuple[str, ...],
     as_json: bool,
+    jobs: int | None,
+    scheduler: str | None,
 ) -> None:
     """Build PDF, PowerPoint and HTML for each brief and audience.
 
     Writes output/<brief>/<audience>.pdf|.pptx|.html and ends with a table of what was
-    written. BRIEFS default to every content/*.yaml of the project.
+    written. Outputs whose inputs did not change since they were built are left as they are
+    ("unchanged"). BRIEFS default to every content/*.yaml of the project.
     """
-    from briefgen import api
-    from briefgen.pipeline import summary_json
+    # Workers start before anything heavy is imported: they load the renderers while this
+    # process loads, validates and selects.
+    pool = _start_workers(jobs, formats) if scheduler is None else None
+    try:
+        from briefgen import api
+        from briefgen.pipeline import summary_json
 
-    with _progress(state, as_json) as progress:
-        result = api.build(
-            state.project,
-            briefs or None,
-            audiences or None,
-            formats or None,
-            output,
-            force,
-            allow_hosts,
-            progress=progress,
-        )
+        with _progress(state, as_json) as progress:
+            result = api.build(
+                state.project,
+                briefs or None,
+                audiences or None,
+                formats or None,
+                output,
+                force,
+                allow_hosts,
+                progress=progress,
+                pool=pool,
+                scheduler=scheduler,
+            )
+    finally:
+        if pool is not None:
+            pool.close()
     for warning in result.warnings:
         state.warn(warning)
     if as_json:
@@ -174,6 +250,15 @@ def build(
         click.echo(error if _located(error) else f"error: {error}", err=True)
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def _start_workers(jobs: int | None, formats: tuple[str, ...]) -> Any:
+    """The local worker pool for a build, or None to render in this process."""
+    from briefgen import workers
+
+    if jobs == 0 or not workers.supported():
+        return None
+    return workers.Pool(jobs, warm=formats or workers.FORMATS)
 
 
 class _NoProgress:
@@ -232,12 +317,14 @@ def _print_table(result: Any) -> None:
             os.path.relpath(out.path),
             "-" if count is None else f"{count}{unit}",
             _size(out.size) if out.status != "failed" else "failed",
-            f"{out.seconds:.2f} s",
+            "unchanged" if out.status == "unchanged" else f"{out.seconds:.2f} s",
         )
     console = Console(highlight=False)
     console.print(table)
     written = sum(1 for o in result.outputs if o.status == "written")
-    console.print(f"{written} file(s) written in {result.seconds:.2f} s")
+    unchanged = sum(1 for o in result.outputs if o.status == "unchanged")
+    also = f", {unchanged} unchanged" if unchanged else ""
+    console.print(f"{written} file(s) written{also} in {result.seconds:.2f} s")
 
 
 def _size(n: int) -> str:
@@ -260,6 +347,120 @@ def validate(state: State, briefs: tuple[Path, ...]) -> None:
         state.warn(warning)
     if not state.quiet:
         click.echo("ok: no problems found" + (f" ({len(warnings)} warning(s))" if warnings else ""))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    shell_complete=_complete_audiences,
+    help="Check only this audience (repeatable). Default: all of them.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["human", "json"]),
+    default="human",
+    show_default=True,
+    help="json: one JSON document on stdout, for CI.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Let templates fetch from this web host (repeatable), as in build.",
+)
+@click.pass_obj
+@_errors
+def check(
+    state: State,
+    briefs: tuple[Path, ...],
+    audiences: tuple[str, ...],
+    output_format: str,
+    strict: bool,
+    allow_hosts: tuple[str, ...],
+) -> None:
+    """Find what is wrong before building: everything a build does but the final write.
+
+    Reports validation errors, budgets (pages, slides, words per slide, words) against the
+    measured figures, slide text that does not fit, figures without alt text or caption,
+    points without a source where an audience requires them, sources never cited, images
+    below 150 dpi and sections left empty. Exit 0 when clean, 1 when there are errors (with
+    --strict also warnings), 2 for a usage error.
+    """
+    import json
+
+    from briefgen import api
+
+    report = api.check(state.project, briefs or None, audiences or None, allow_hosts)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_check(state, report)
+    sys.exit(report.exit_code(strict))
+
+
+def _print_check(state: State, report: Any) -> None:
+    color = False if os.environ.get("NO_COLOR") else None
+    styles = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}}
+    for finding in report.findings:
+        if state.quiet and finding.severity != "error":
+            continue
+        line = finding.text()
+        where = f"{finding.where}: " if finding.where else ""
+        label = f"{finding.severity}:"
+        styled = click.style(label, **styles[finding.severity])
+        click.echo(where + line[len(where) :].replace(label, styled, 1), color=color)
+        if state.verbose:
+            click.echo(f"    [{finding.code}]", color=color)
+    if state.quiet:
+        return
+    if report.items:
+        _print_measures(report)
+    errors, warnings = len(report.errors), len(report.warnings)
+    checked = f"{len(report.items)} brief/audience pair(s) checked in {report.seconds:.1f} s"
+    if not errors and not warnings:
+        click.echo(
+            click.style("ok:", fg="green", bold=True) + f" no problems; {checked}", color=color
+        )
+    else:
+        click.echo(f"{errors} error(s), {warnings} warning(s); {checked}", color=color)
+
+
+def _print_measures(report: Any) -> None:
+    """Measured figures against budgets: ``5 / 4`` is five measured, four allowed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("brief", "audience", "pages", "slides", "words", "words/slide"):
+        table.add_column(column, justify="left" if column in ("brief", "audience") else "right")
+    for item in report.items:
+        m, b = item.measures, item.budget
+        table.add_row(
+            item.brief,
+            item.audience,
+            _against(m.pages, b.pages),
+            _against(m.slides, b.slides),
+            _against(m.words, b.words),
+            _against(m.words_per_slide, b.words_per_slide),
+        )
+    Console(highlight=False).print(table)
+
+
+def _against(measured: int | None, limit: int | None) -> str:
+    if measured is None:
+        return "-"
+    if limit is None:
+        return str(measured)
+    text = f"{measured} / {limit}"
+    return f"[red]{text}[/red]" if measured > limit else text
 
 
 @cli.command(context_settings=CONTEXT)
@@ -323,7 +524,7 @@ def schema(state: State, output: Path) -> None:
 # ---------------------------------------------------------------- templates
 
 
-@cli.group(context_settings=CONTEXT)
+@cli.group(cls=_Group, context_settings=CONTEXT)
 def templates() -> None:
     """List template sets, or copy one into the project to customize it."""
 

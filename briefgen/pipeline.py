@@ -167,6 +167,9 @@ def execute(
     finally:
         if outputs:
             manifest.save()
+    from briefgen.check import build_warnings  # budgets, sources, figures: as in `check`
+
+    warnings += build_warnings(plan, outputs)
     return BuildResult(outputs, warnings, time.perf_counter() - started)
 
 
