@@ -79,6 +79,8 @@ def build(
     jobs: int | None = None,
     scheduler: str | None = None,
     pool=None,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
 ):
     """Build briefs (all of the project's by default) for audiences and formats.
 
@@ -87,6 +89,8 @@ def build(
     ``jobs=N`` renders in N warm worker processes under time and memory limits
     (:mod:`briefgen.workers`); ``scheduler="tcp://host:8786"`` on a Dask cluster
     (:mod:`briefgen.cluster`); ``pool`` on an executor the caller started and closes.
+    ``timeout`` (seconds) and ``memory_mb`` change the limits each render runs under in
+    workers (see :class:`~briefgen.render.RenderOptions` for the defaults).
 
     Returns a :class:`~briefgen.pipeline.BuildResult`; raises
     :class:`~briefgen.errors.InputError` (or a subclass) for bad input before writing anything.
@@ -110,12 +114,22 @@ def build(
             audiences,
             formats,
             Path(output) if output else None,
-            RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts)),
+            _options(allow_hosts, timeout, memory_mb),
         )
         return execute(plan, force=force, progress=progress, pool=pool)
     finally:
         if own is not None:
             own.close()
+
+
+def _options(
+    allow_hosts: Sequence[str], timeout: float | None, memory_mb: int | None
+) -> RenderOptions:
+    limits = {"timeout": timeout, "memory_mb": memory_mb}
+    return RenderOptions(
+        allow_hosts=tuple(h.lower() for h in allow_hosts),
+        **{k: v for k, v in limits.items() if v is not None},
+    )
 
 
 def sample_files() -> tuple[Path, Path]:

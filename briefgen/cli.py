@@ -196,6 +196,19 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool, deb
     metavar="ADDRESS",
     help="Render on a Dask cluster, e.g. tcp://HOST:8786 (needs: pip install briefgen[dask]).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop a render that takes longer than this (default: 120).",
+)
+@click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=64),
+    metavar="MB",
+    help="Memory one render may use (default: 2048).",
+)
 @click.pass_obj
 @_errors
 def build(
@@ -209,6 +222,8 @@ def build(
     as_json: bool,
     jobs: int | None,
     scheduler: str | None,
+    timeout: float | None,
+    memory_mb: int | None,
 ) -> None:
     """Build PDF, PowerPoint and HTML for each brief and audience.
 
@@ -235,6 +250,8 @@ def build(
                 progress=progress,
                 pool=pool,
                 scheduler=scheduler,
+                timeout=timeout,
+                memory_mb=memory_mb,
             )
     finally:
         if pool is not None:

@@ -3,28 +3,49 @@
 :func:`prepare` reads and checks everything and decides what to render (nothing is written
 if any input is bad); :func:`execute` renders and writes. Keeping them apart lets the CLI,
 the API, ``check`` and the preview server share the same plan.
+
+Builds are incremental: every target carries a digest of everything that makes it (the
+audience's view of the brief, the project config, every file of its template set, the
+renderer versions and options), and the manifest in the output folder remembers, per file,
+that digest, the file's own hash, and the hash of every project file its render read (a
+theme logo). A target whose digest, file and reads are all unchanged is not rendered again.
+Rendering happens in this process, or on any executor with an ``imap(jobs)`` method: the
+warm local workers of :mod:`briefgen.workers` or a Dask cluster (:mod:`briefgen.cluster`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, Protocol
 
 from briefgen import __version__
 from briefgen.audience import resolve_audiences, select
-from briefgen.errors import EXIT_RENDER, BriefgenError, InputError
+from briefgen.errors import InputError
 from briefgen.files import FileTree
 from briefgen.model import FORMATS, Format
-from briefgen.output import Manifest, atomic_write, confined
+from briefgen.output import Manifest, atomic_write, confined, sha256
 from briefgen.project import LoadedBrief, Workspace, load_briefs
 from briefgen.render import Rendered, RenderJob, RenderOptions
 from briefgen.templates import TemplateSet, compile_check, load_set
+from briefgen.workers import Outcome, render_job
 
 Progress = Callable[[str, "Output"], None]
+# Which formats an executor starts first: the slowest first keeps all workers busy to the end.
+SLOWEST_FIRST = ("pdf", "pptx", "html")
+
+
+class Executor(Protocol):
+    """Renders jobs somewhere and yields ``(index, outcome)`` as each finishes."""
+
+    def imap(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[int, Outcome]]: ...
 
 
 @dataclass(frozen=True)
@@ -101,6 +122,8 @@ def prepare(
     targets: list[Target] = []
     warnings = [str(w) for w in ws.warnings]
     seen: dict[Path, str] = {}
+    checked = _templates_known_good(out_dir)
+    options = options or RenderOptions()
     for lb in loaded:
         warnings += [str(w) for w in lb.warnings]
         for name in names:
@@ -110,8 +133,12 @@ def prepare(
                 view.template, load_set(view.template, ws.templates_dir)
             )
             fmts = [f for f in FORMATS if f in view.formats and (not wanted or f in wanted)]
-            for kind in {"deck" if f == "pptx" else "html" for f in fmts}:
-                compile_check(tset, kind)
+            for kind in sorted({_kind(f) for f in fmts}):
+                key = template_key(tset, kind)
+                if key not in checked:  # once per set and kind; never again while unchanged
+                    compile_check(tset, kind)
+                    checked.add(key)
+            view_json = view.model_dump_json()
             for fmt in fmts:
                 path = confined(out_dir, lb.id, f"{name}.{fmt}")
                 if path in seen:
@@ -119,8 +146,8 @@ def prepare(
                         f"{path}: both {seen[path]} and {lb.id}/{name} would write this file"
                     )
                 seen[path] = f"{lb.id}/{name}"
-                job = RenderJob(view, tset, project_tree, fmt, options or RenderOptions())
-                digest = _inputs_digest(lb, view.model_dump_json(), config_digest, tset, fmt)
+                job = RenderJob(view, tset, project_tree, fmt, options)
+                digest = _inputs_digest(lb, view_json, config_digest, tset, fmt, options)
                 targets.append(Target(job, path, digest))
     return Plan(ws, out_dir, targets, list(dict.fromkeys(warnings)), loaded)
 
@@ -132,11 +159,54 @@ def _check_formats(formats: Sequence[str] | None) -> set[str]:
     return set(formats or ())
 
 
+def _kind(fmt: str) -> str:
+    return "deck" if fmt == "pptx" else "html"
+
+
+@lru_cache(maxsize=1)
+def renderer_versions() -> str:
+    """briefgen's version and those of the libraries that shape the output bytes."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"briefgen {__version__}"]
+    for name in ("weasyprint", "pydyf", "python-pptx", "XlsxWriter", "Jinja2", "markdown-it-py"):
+        try:
+            parts.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} -")
+    return "; ".join(parts)
+
+
+def template_key(tset: TemplateSet, kind: str) -> str:
+    """Names one template set's files (all of them, fonts and reference deck included) used
+    for ``kind`` ("html" or "deck") by this briefgen: a render that succeeded with the same
+    key proves the templates compile."""
+    h = hashlib.sha256(f"{tset.digest}\0{kind}\0{renderer_versions()}".encode())
+    return h.hexdigest()[:32]
+
+
+def _templates_known_good(out_dir: Path) -> set[str]:
+    """Template keys of the files in the output folder's manifest (see :func:`template_key`)."""
+    manifest = Manifest.load(out_dir)
+    return {str(e["template"]) for e in manifest.files.values() if e.get("template")}
+
+
 def _inputs_digest(
-    lb: LoadedBrief, view_json: str, config: str, tset: TemplateSet, fmt: str
+    lb: LoadedBrief,
+    view_json: str,
+    config: str,
+    tset: TemplateSet,
+    fmt: str,
+    options: RenderOptions,
 ) -> str:
+    """Everything that makes one output, hashed: briefgen and renderer versions, the format,
+    the audience's view of the brief, the project config, the template set's files, the
+    brief's file name and the hosts it may fetch from. Project files a template reads (a
+    logo) are tracked per output in the manifest, by what the render actually read."""
     h = hashlib.sha256()
-    for part in (__version__, fmt, view_json, config, tset.digest, str(lb.path.name)):
+    hosts = ",".join(sorted(options.allow_hosts))
+    parts = (renderer_versions(), fmt, view_json, config, tset.digest, lb.path.name, hosts)
+    for part in parts:
         h.update(part.encode() + b"\0")
     return h.hexdigest()
 
@@ -147,53 +217,133 @@ def execute(
     force: bool = False,
     progress: Progress | None = None,
     renderer: Callable[[RenderJob], Rendered] | None = None,
+    pool: Executor | None = None,
+    first: Sequence[str] = SLOWEST_FIRST,
 ) -> BuildResult:
-    """Render every target of ``plan`` and write it atomically; record it in the manifest."""
-    from briefgen.render import run
+    """Render the targets of ``plan`` that are out of date and write each atomically.
 
+    A target whose manifest entry has the same inputs digest, whose file still has the
+    recorded hash and whose project reads are unchanged is reported ``unchanged`` and not
+    rendered; ``force`` renders everything (and overwrites files briefgen did not write).
+    Renders run on ``pool`` (see :class:`Executor`), formats in the order ``first``, else in
+    this process, one after the other, with ``renderer`` (default: :func:`briefgen.render.run`).
+    Failed renders are reported in the result; the others are written as they finish.
+    """
     started = time.perf_counter()
-    render_one = renderer or run
     manifest = Manifest.load(plan.output_dir)
     for target in plan.targets:  # refuse before rendering anything, not halfway through
         manifest.check_writable(target.path, force)
-    outputs: list[Output] = []
+    outputs: list[Output | None] = [None] * len(plan.targets)
     warnings = list(plan.warnings)
+    state = _State(manifest)
+    todo: list[int] = []
+    for i, target in enumerate(plan.targets):
+        entry = None if force else state.current(target)
+        if entry is None:
+            todo.append(i)
+            continue
+        outputs[i] = out = _unchanged(target, entry)
+        warnings += [f"{target.job.label}: {w}" for w in entry.get("warnings", [])]
+        if progress:
+            progress(target.job.label, out)
     try:
-        for target in plan.targets:
-            out = _render_target(target, render_one, manifest, warnings)
-            outputs.append(out)
+        if pool is not None:
+            rank = {f: n for n, f in enumerate(first)}
+            todo.sort(key=lambda i: rank.get(plan.targets[i].job.format, len(rank)))
+            results = pool.imap([plan.targets[i].job for i in todo])
+        else:
+            results = ((k, render_job(plan.targets[i].job, renderer)) for k, i in enumerate(todo))
+        for k, outcome in results:
+            target = plan.targets[todo[k]]
+            outputs[todo[k]] = out = _finish(target, outcome, state, warnings)
             if progress:
                 progress(target.job.label, out)
     finally:
-        if outputs:
+        if state.dirty:
             manifest.save()
+    done = [o for o in outputs if o is not None]
     from briefgen.check import build_warnings  # budgets, sources, figures: as in `check`
 
-    warnings += build_warnings(plan, outputs)
-    return BuildResult(outputs, warnings, time.perf_counter() - started)
+    warnings += build_warnings(plan, done)
+    return BuildResult(done, list(dict.fromkeys(warnings)), time.perf_counter() - started)
 
 
-def _render_target(
-    target: Target,
-    render_one: Callable[[RenderJob], Rendered],
-    manifest: Manifest,
-    warnings: list[str],
-) -> Output:
+class _State:
+    """The manifest during one build, and the project files hashed so far."""
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self.dirty = False
+        self._hashes: dict[tuple[int, str], str | None] = {}
+
+    def current(self, target: Target) -> dict[str, Any] | None:
+        """The manifest entry of ``target`` if its output is up to date, else None."""
+        entry = self.manifest.entry(target.path)
+        if not entry or entry.get("inputs") != target.inputs:
+            return None
+        try:
+            st = os.lstat(target.path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.get("size"):
+            return None
+        if st.st_mtime_ns != entry.get("mtime_ns"):  # touched or copied: compare contents
+            if sha256(target.path.read_bytes()) != entry.get("sha256"):
+                return None
+            entry["mtime_ns"] = st.st_mtime_ns
+            self.dirty = True
+        reads = entry.get("reads") or {}
+        if not isinstance(reads, dict):
+            return None
+        for rel, digest in reads.items():
+            if self._hash(target, rel) != digest:
+                return None
+        return entry
+
+    def _hash(self, target: Target, rel: str) -> str | None:
+        key = (id(target.job.project), rel)
+        if key not in self._hashes:
+            data = target.job.project.read(rel)
+            self._hashes[key] = sha256(data) if data is not None else None
+        return self._hashes[key]
+
+    def record(self, target: Target, outcome: Outcome) -> None:
+        rendered = outcome.rendered
+        assert rendered is not None
+        job = target.job
+        self.manifest.record(
+            target.path,
+            rendered.data,
+            target.inputs,
+            pages=rendered.pages,
+            slides=rendered.slides,
+            mtime_ns=target.path.stat().st_mtime_ns,
+            template=template_key(job.tset, _kind(job.format)),
+            reads=dict(sorted(outcome.reads.items())),
+            warnings=list(rendered.warnings),
+        )
+        self.dirty = True
+
+
+def _unchanged(target: Target, entry: dict[str, Any]) -> Output:
     job = target.job
     out = Output(target.path, job.format, job.view.id, job.view.audience.name)
-    try:
-        result = render_one(job)
-    except BriefgenError as exc:  # reported with the others; the rest of the build goes on
-        out.status, out.error, out.exit_code = "failed", str(exc), exc.exit_code
-        return out
-    except Exception as exc:  # a renderer bug: report it as a failed render, keep going
-        out.status, out.error = "failed", f"{job.label}: {type(exc).__name__}: {exc}"
-        out.exit_code = EXIT_RENDER
+    out.status = "unchanged"
+    out.size = int(entry.get("size") or 0)
+    out.pages, out.slides = entry.get("pages"), entry.get("slides")
+    return out
+
+
+def _finish(target: Target, outcome: Outcome, state: _State, warnings: list[str]) -> Output:
+    """Write a rendered target (or note its failure) and record it in the manifest."""
+    job = target.job
+    out = Output(target.path, job.format, job.view.id, job.view.audience.name)
+    result = outcome.rendered
+    if result is None:  # reported with the others; the rest of the build goes on
+        out.status, out.error, out.exit_code = "failed", outcome.error, outcome.exit_code
         return out
     atomic_write(target.path, result.data)
-    manifest.record(
-        target.path, result.data, target.inputs, pages=result.pages, slides=result.slides
-    )
+    state.record(target, outcome)
     warnings += [f"{job.label}: {w}" for w in result.warnings]
     out.size, out.pages, out.slides, out.seconds = (
         len(result.data),
