@@ -8,6 +8,7 @@ Both run on every load, so a user fixes a file in one pass rather than one error
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -51,7 +52,41 @@ def validate(doc: Document, model: type[M], extra_checks: bool = True) -> M:
     if problems:
         raise ValidationFailed(_dedupe(problems))
     assert result is not None
+    doc.warnings.extend(_yaml11_numbers(doc))
     return result
+
+
+# Plain scalars YAML 1.1 reads as numbers although nobody types them as numbers: base 60
+# (``12:30`` is 750) and a leading zero (``010`` is 8). Where a number is accepted (table
+# cells, chart labels, timeline dates) they pass validation, so they get a warning.
+_SURPRISING_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|0[0-7_]+)")
+
+
+def _yaml11_numbers(doc: Document) -> list[Problem]:
+    out = []
+    for loc, typed in doc.source.plain.items():
+        if not _SURPRISING_NUMBER.fullmatch(typed):
+            continue
+        value = _value_at(doc.data, loc)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out.append(
+                doc.source.problem(
+                    loc,
+                    f"YAML reads unquoted {typed} as the number {value}; "
+                    f'put it in quotes if you meant "{typed}"',
+                    severity="warning",
+                )
+            )
+    return out
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -79,7 +114,11 @@ def _translate(err: Any, doc: Document, model: type[BaseModel]) -> Problem:
             src.problem(loc[:-1], f"missing required field '{loc[-1]}'"), path=format_loc(loc)
         )
     message = _message(kind, err, value)
-    hint = _yaml_hint(src, loc, value, kind)
+    if kind == "union_tag_invalid":  # point at the kind itself, not the whole figure
+        loc = (*loc, "kind")
+    # Quoting helps only where text was wanted: "put it in quotes" for a number given to a
+    # date or a boolean field would trade one error for another.
+    hint = _yaml_hint(src, loc, value, kind) if kind == "string_type" else ""
     return src.problem(loc, f"{message}{hint}")
 
 
@@ -158,10 +197,12 @@ def _message(kind: str, err: Any, value: Any) -> str:
     if kind == "literal_error":
         return f"{value!r} is not allowed: {err['msg'].removeprefix('Input should be ')}"
     if kind == "union_tag_invalid":
-        return f"kind must be 'chart' or 'table', got {value!r}"
+        tag = err.get("ctx", {}).get("tag", value)
+        return f"kind must be 'chart' or 'table', got {tag!r}"
     if kind == "union_tag_not_found":
         return "missing required field 'kind' (chart or table)"
-    return err["msg"][0].lower() + err["msg"][1:]
+    msg = err["msg"].removeprefix("Value error, ")  # our own validators' messages
+    return msg[0].lower() + msg[1:]
 
 
 def _pattern_message(err: Any, value: Any) -> str:

@@ -190,7 +190,7 @@ _HINTS = (
     ("found undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
     ("expected a single document", "one brief per file: remove the '---' separating documents"),
     (
-        "mapping values are not allowed here",
+        "mapping values are not allowed",  # "... here" (PyYAML), "... in this context" (libyaml)
         "check the indentation, or quote a value that contains ': '",
     ),
 )
