@@ -316,7 +316,6 @@ def _progress(state: State, as_json: bool):
 
 
 def _print_table(result: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -336,12 +335,20 @@ def _print_table(result: Any) -> None:
             _size(out.size) if out.status != "failed" else "failed",
             "unchanged" if out.status == "unchanged" else f"{out.seconds:.2f} s",
         )
-    console = Console(highlight=False)
+    console = _console()
     console.print(table)
     written = sum(1 for o in result.outputs if o.status == "written")
     unchanged = sum(1 for o in result.outputs if o.status == "unchanged")
     also = f", {unchanged} unchanged" if unchanged else ""
     console.print(f"{written} file(s) written{also} in {result.seconds:.2f} s")
+
+
+def _console():
+    """A console for tables on stdout: sized to the terminal, or unlimited when piped, so
+    file names and audience names are never cut to "execut…" in scripts and CI logs."""
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 10_000)
 
 
 def _size(n: int) -> str:
@@ -452,7 +459,6 @@ def _print_check(state: State, report: Any) -> None:
 
 def _print_measures(report: Any) -> None:
     """Measured figures against budgets: ``5 / 4`` is five measured, four allowed."""
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -468,7 +474,59 @@ def _print_measures(report: Any) -> None:
             _against(m.words, b.words),
             _against(m.words_per_slide, b.words_per_slide),
         )
-    Console(highlight=False).print(table)
+    _console().print(table)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. Anything but loopback lets others on the network read "
+    "your briefs: only with care.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Let templates fetch from this web host (repeatable), as in build.",
+)
+@click.pass_obj
+@_errors
+def serve(
+    state: State, port: int, host: str, open_browser: bool, allow_hosts: tuple[str, ...]
+) -> None:
+    """Preview every brief and audience in the browser, updated as you save.
+
+    Shows each brief's HTML, its PDF, its slide plan as cards, and what `check` finds.
+    Saving a content, config or template file updates the open page within about a
+    second. Needs the serve extra: pip install 'briefgen[serve]'.
+    """
+    from briefgen.project import open_workspace
+    from briefgen.render import RenderOptions
+    from briefgen.serve import is_loopback, run
+
+    root = open_workspace(state.project).root
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine on port {port} "
+            "can read these briefs",
+            err=True,
+        )
+
+    def ready(url: str) -> None:
+        if not state.quiet:
+            click.echo(f"previewing {root} at {url}  (Ctrl+C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    options = RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts))
+    run(root, host, port, options, ready)
 
 
 def _against(measured: int | None, limit: int | None) -> str:
@@ -485,7 +543,6 @@ def _against(measured: int | None, limit: int | None) -> str:
 @_errors
 def audiences(state: State) -> None:
     """Show each audience and what it gets (sections, tags, details, banner, template)."""
-    from rich.console import Console
     from rich.table import Table
 
     from briefgen.audience import describe
@@ -497,7 +554,7 @@ def audiences(state: State) -> None:
         table.add_column(column)
     for row in rows:
         table.add_row(*row.values())
-    Console(highlight=False).print(table)
+    _console().print(table)
 
 
 # ---------------------------------------------------------------- init, schema

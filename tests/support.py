@@ -197,6 +197,20 @@ def _inherited(shape, slide, level: int, attr: str):
     return 0.0
 
 
+def _own_space_before(ppr):
+    """The paragraph's own ``spcBef`` in points (or ('pct', fraction)), else None."""
+    if ppr is None:
+        return None
+    before = ppr.find(_qn("a:spcBef"))
+    if before is None:
+        return None
+    pts = before.find(_qn("a:spcPts"))
+    if pts is not None:
+        return int(pts.get("val")) / 100
+    pct = before.find(_qn("a:spcPct"))
+    return ("pct", int(pct.get("val")) / 100_000) if pct is not None else None
+
+
 def _runs(paragraph, bold_default: bool):
     """(text, bold, size) for each run of a paragraph; a line break is ('\\n', False, None)."""
     out = []
@@ -251,9 +265,12 @@ def frame_fit(shape, slide, slide_number: int, measurer, *, spacing=None) -> Fra
         lines = measurer.lines([Run(t, bold=b) for t, b, _ in runs], size, width - margin)
         needed += lines * measurer.line_height(size)
         if not first:
+            own_before = _own_space_before(ppr)
             before = (
                 spacing(size)
                 if spacing is not None
+                else own_before
+                if own_before is not None
                 else _inherited(shape, slide, paragraph.level, "spcBef")
             )
             if isinstance(before, tuple):  # a percentage of the line

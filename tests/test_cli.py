@@ -268,11 +268,6 @@ def test_audiences_lists_the_three_audiences_in_a_wide_terminal(project):
     assert "UNCLASSIFIED // PUBLIC" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py bug: 'briefgen audiences' prints a rich table sized to the terminal; when "
-    "output is not a terminal (pipes, CI: 80 columns) audience names are cut to 'execut…'",
-)
 def test_audiences_names_are_never_truncated(project):
     result = run("-C", str(project), "audiences", env={"COLUMNS": "80"})
     assert result.exit_code == 0

@@ -22,6 +22,13 @@ from briefgen.content.markdown import Block, ListBlock, Para, Span
 _MEASURE_PX = 200  # fonts are loaded at this pixel size; widths scale linearly
 LINE_SPACING = 1.2  # PowerPoint's "single" line spacing, as a multiple of the font's height
 SAFETY = 1.04  # measured widths are inflated a little: renderers differ by a few percent
+SPACE_BEFORE = 0.55  # space above a paragraph, as a multiple of its font size
+
+
+def space_before(size: float) -> float:
+    """Points above a paragraph (not the first) at ``size``; the builder writes exactly this
+    on every paragraph, so measuring does not depend on a reference deck's master styles."""
+    return round(size * SPACE_BEFORE, 1)
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,7 @@ def height(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) 
         width = box.width - box.indent * (p.level + (1 if p.bullet else 0))
         total += m.lines(p.runs, s, width) * m.line_height(s)
         if i:
-            total += s * 0.55  # space before, as the reference decks set it
+            total += space_before(s)
     return total
 
 

@@ -12,7 +12,7 @@ from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Pt
 
 from briefgen.content.markdown import ALLOWED_SCHEMES
-from briefgen.render.deck.fit import Paragraph, Run
+from briefgen.render.deck.fit import Paragraph, Run, space_before
 
 
 def rgb(hex_color: str) -> RGBColor:
@@ -46,6 +46,9 @@ def write(
     for i, para in enumerate(paragraphs):
         p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         p.level = min(para.level, 8)
+        # Spacing as measured (fit.py), whatever the reference deck's masters say.
+        p.line_spacing = 1.0
+        p.space_before = Pt(space_before(size * para.scale) if i else 0)
         if align is not None:
             p.alignment = align
         if not bullets:
