@@ -23,11 +23,33 @@ from typing import Any
 from briefgen.errors import InputError
 
 MANIFEST_NAME = ".briefgen-manifest.json"
+# Letters Unicode does not decompose into an ASCII base letter (Azerbaijani ə, Turkish ı…).
+_LETTERS = str.maketrans(
+    {
+        "ə": "e",
+        "Ə": "E",
+        "ı": "i",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "Th",
+    }
+)
 
 
 def slugify(text: str, max_length: int = 64) -> str:
     """A file-name-safe id: ASCII lower case, digits and single hyphens; never empty."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = text.translate(_LETTERS)
+    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
     if not slug:
         raise InputError(f"cannot make a file name from {text!r}; use letters or digits")
