@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -61,7 +62,14 @@ def _date_label(value: Any) -> Any:
     return value
 
 
-DateLabel = Annotated[Line, BeforeValidator(_date_label)]
+# What an editor's schema says about labels that may be typed as bare numbers (`1992`):
+# the loader accepts them, so the JSON Schema must too.
+_LINE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 400}
+DateLabel = Annotated[
+    Line,
+    BeforeValidator(_date_label),
+    WithJsonSchema({"anyOf": [_LINE_SCHEMA, {"type": "integer", "minimum": 1, "maximum": 9999}]}),
+]
 # Table cells and chart categories: text, with bare numbers and years accepted as written.
 Cell = Annotated[str | int | float | None, Field()]
 Label = Annotated[
@@ -69,6 +77,7 @@ Label = Annotated[
     BeforeValidator(
         lambda v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
     ),
+    WithJsonSchema({"anyOf": [_LINE_SCHEMA, {"type": "number"}]}),
 ]
 
 
