@@ -614,8 +614,15 @@ def templates_list(state: State) -> None:
         click.echo(f"{row['name']:<12} {row['origin']:<17} {row['description']}")
 
 
+def _complete_sets(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion for template set names: the built-in ones."""
+    from briefgen.templates import available_sets
+
+    return [n for n in available_sets(None) if n.startswith(incomplete)]
+
+
 @templates.command("eject", context_settings=CONTEXT)
-@click.argument("name")
+@click.argument("name", shell_complete=_complete_sets)
 @click.option(
     "--as",
     "as_name",

@@ -214,7 +214,17 @@ class Preview:
 # ---------------------------------------------------------------- pages
 
 
-def _env() -> jinja2.Environment:
+def _where(finding: Finding, root: Path) -> str:
+    """Where a finding points, with the file relative to the project, not to the server's
+    working directory."""
+    if not finding.file:
+        return finding.where
+    path = (Path.cwd() / finding.file).resolve()
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else finding.file
+    return shown + finding.where[len(finding.file) :]
+
+
+def _env(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "pages"),
         autoescape=True,
@@ -223,6 +233,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.filters["where"] = lambda finding: _where(finding, root)
     return env
 
 
@@ -230,7 +241,7 @@ def create_app(
     preview: Preview, watch: bool = True, allowed_hosts: tuple[str, ...] = ()
 ) -> Starlette:
     """The Starlette app over ``preview``; ``watch`` starts the file watcher with it."""
-    env = _env()
+    env = _env(preview.root)
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         snap = preview.current
