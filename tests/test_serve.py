@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -169,14 +168,11 @@ def test_events_announce_a_saved_file(server: Running, project: Path):
                 return json.loads(line[6:])
 
     first = next_event()
-    started = time.perf_counter()
     edit(project / "content" / "us-azerbaijan.yaml", "subtitle: Energy", "subtitle: Power")
-    second = next_event()
-    took = time.perf_counter() - started
+    second = next_event()  # within the connection's 20 s timeout; bench/authoring.py times it
     conn.close()
     assert second["generation"] > first["generation"] and second["ok"]
     assert "content/us-azerbaijan.yaml" in second["changed"]
-    assert took < 10, took  # about 0.1-0.3 s here; generous for a loaded machine
 
 
 def test_a_broken_file_shows_its_error_and_recovers(project: Path):
@@ -256,10 +252,8 @@ def test_browser_page_updates_live_and_recovers(browser, server: Running, projec
 
     brief = project / "content" / "us-azerbaijan.yaml"
     new = "Pipelines, partners and a durable peace"
-    started = time.perf_counter()
     edit(brief, "Energy, security and the search for a durable peace", new)
-    frame.get_by_text(new).wait_for(timeout=15_000)
-    html_latency = time.perf_counter() - started
+    frame.get_by_text(new).wait_for(timeout=15_000)  # bench/authoring.py times this
     page.locator("#slides").get_by_text(new).first.wait_for(timeout=15_000)
     assert page.evaluate("() => window.notReloaded === true"), "the page reloaded itself"
 
@@ -280,12 +274,11 @@ def test_browser_page_updates_live_and_recovers(browser, server: Running, projec
     page.wait_for_function("() => true")  # let the tab switch settle
     assert "/render/us-azerbaijan/press.pdf" in (page.get_attribute("#pdf-frame", "src") or "")
     assert problems == [], problems
-    print(f"\nbrowser saw the saved text after {html_latency:.2f} s")
-    assert html_latency < 10
 
 
-def test_chromium_fixture_skips_only_without_chromium():
-    """The browser test skips only when Chromium is missing; Playwright is a test dependency."""
-    import playwright  # noqa: F401  (fails, never skips, when the test extra is not installed)
+def test_playwright_is_installed():
+    """The browser test may skip only for a missing Chromium, never for a missing Playwright:
+    it is in the test extra, so its absence fails here."""
+    from playwright.sync_api import sync_playwright
 
-    assert shutil.which("chromium") is None or CHROMIUM.exists()
+    assert callable(sync_playwright)
