@@ -210,6 +210,21 @@ def test_a_template_error_at_render_time_is_shown(project: Path):
         running.stop()
 
 
+def test_pdf_tab_works_for_an_audience_without_pdf(project: Path):
+    edit(
+        project / "briefgen.yaml",
+        "    template: formal\n",
+        "    template: formal\n    formats: [pptx]\n",
+    )
+    running = Running(project, watch=False)
+    try:
+        status, _, body = running.get("/render/us-azerbaijan/desk.pdf")
+        assert status == 200 and body.startswith(b"%PDF")
+        assert "builds: pptx" in running.get("/b/us-azerbaijan/desk")[2].decode()
+    finally:
+        running.stop()
+
+
 def test_help_does_not_import_the_web_stack():
     code = (
         "import sys\n"

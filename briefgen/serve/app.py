@@ -35,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from briefgen import __version__
 from briefgen.check import Finding, ItemCheck, Report, findings_from_error
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, InputError
 from briefgen.render import RenderJob, RenderOptions
 
 HERE = Path(__file__).parent
@@ -195,6 +195,20 @@ class Preview:
 
         return await self._once(("plan", job.label), lambda: slide_plan(job), False)
 
+    async def pdf(self, brief: str, audience: str) -> bytes:
+        """The PDF of one item: the one its check laid out, or, for an audience that does not
+        build PDFs (so its check did not lay one out), one rendered for the preview."""
+        from briefgen.render.pdf import render_pdf
+
+        _report, item_check = await self.check(brief, audience)
+        if item_check is not None and item_check.pdf is not None:
+            return item_check.pdf
+        job = self.job(brief, audience, "pdf")
+        if job is None:
+            raise InputError(f"{brief}/{audience}: not in the project any more")
+        rendered = await self._once(("pdf", job.label), lambda: render_pdf(job), True)
+        return rendered.data if rendered is not None else await self.pdf(brief, audience)
+
     async def check(self, brief: str, audience: str) -> tuple[Report, ItemCheck | None]:
         """The check of one item (findings about the brief as a whole included)."""
         from briefgen.check import check
@@ -335,14 +349,14 @@ def create_app(
         pair = item_of(request)
         if pair is None:
             return Response("gone", 404, headers=HEADERS)
-        report, item_check = await preview.check(*pair)
-        if item_check is None or item_check.pdf is None:
-            errors = "\n".join(str(f) for f in report.errors) or "no PDF could be laid out"
-            text = env.get_template("render_error.html.j2").render(message=errors)
+        try:
+            data = await preview.pdf(*pair)
+        except BriefgenError as exc:
+            text = env.get_template("render_error.html.j2").render(message=str(exc))
             return HTMLResponse(text, 422, headers=HEADERS)
         name = f"{pair[0]}-{pair[1]}.pdf"
         headers = {**HEADERS, "Content-Disposition": f'inline; filename="{name}"'}
-        return Response(item_check.pdf, media_type="application/pdf", headers=headers)
+        return Response(data, media_type="application/pdf", headers=headers)
 
     async def events(request: Request) -> Response:
         queue = preview.subscribe()
