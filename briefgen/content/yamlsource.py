@@ -115,6 +115,7 @@ def load_bytes(raw: bytes, name: str) -> Document:
     text = _decode(raw, name)
     text, warnings = _strip_bad_chars(text, name)
     try:
+        _check_shape(text, name)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise ValidationFailed([_syntax_problem(exc, name, text)]) from None
@@ -126,6 +127,42 @@ def load_bytes(raw: bytes, name: str) -> Document:
         raise ValidationFailed(converter.problems)
     warnings.extend(converter.warnings)
     return Document(data, converter.source, warnings, converter.problems)
+
+
+def _check_shape(text: str, name: str) -> None:
+    """Enforce the depth and size caps on the event stream, before anything is composed.
+
+    libyaml's parser is a loop with its own stack, but PyYAML's composer (the C one too)
+    recurses once per nesting level, so two megabytes of ``[`` overflow the C stack and
+    kill the process with a segmentation fault instead of an error. Walking the events
+    first finds the first value nested too deep, or one value too many, at the cost of a
+    second parse. Values are counted as the converter counts them (mapping keys are not),
+    except that an alias counts once here: the converter counts what aliases expand to.
+    """
+    stack: list[list[int]] = []  # per open collection: [is a mapping, items seen]
+    values = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        is_key = bool(stack) and stack[-1][0] == 1 and stack[-1][1] % 2 == 0
+        if stack:
+            stack[-1][1] += 1
+        if not is_key:
+            values += 1
+            mark = event.start_mark
+            if len(stack) > MAX_DEPTH:
+                message = f"nesting deeper than {MAX_DEPTH} levels"
+            elif values > MAX_NODES:
+                message = f"document has more than {MAX_NODES:,} values; refusing to read it"
+            else:
+                message = ""
+            if message:
+                raise ValidationFailed([Problem(name, mark.line + 1, mark.column + 1, message)])
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
 
 
 def _decode(raw: bytes, name: str) -> str:
