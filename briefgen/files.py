@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.errors import InputError
+
 # Files in a template set that are never shipped to renderers (editor and OS litter).
 _IGNORED = (".DS_Store", "Thumbs.db")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -31,42 +33,61 @@ def clean_relpath(rel: str) -> str | None:
 
 @dataclass(frozen=True)
 class FileTree:
-    """Files under one root. ``label`` names the tree in messages (``templates/default``)."""
+    """Files under one root. ``label`` names the tree in messages (``templates/default``).
+
+    ``within`` is the folder every read must stay in after symlinks are resolved: by
+    default the root itself. A project's template sets use the project folder, so a
+    ``templates/default`` that is itself a symlink to ``~/.ssh`` cannot be read through.
+    """
 
     label: str
     root: Path | None = None
     files: dict[str, bytes] | None = field(default=None, repr=False)
+    within: Path | None = None
 
-    def _disk_path(self, rel: str) -> Path | None:
+    def _disk_path(self, rel: str, *, strict: bool = False) -> Path | None:
+        """The real path of ``rel`` if it is a file inside the tree, else None; ``strict``
+        raises :class:`InputError` for a file that exists but leads outside (a symlink),
+        so a refused file is an error rather than silently another layer's file."""
         assert self.root is not None
         path = self.root / rel
         try:
             real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError):  # missing, a broken symlink, or a symlink loop
             return None
-        if not real.is_relative_to(self.root.resolve()) or not real.is_file():
+        bound = (self.within or self.root).resolve()
+        if not real.is_relative_to(bound):
+            if strict:
+                raise InputError(
+                    f"{self.label}/{rel}: leads outside {_folder(self.within, self.label)} "
+                    "(a symlink?); briefgen does not read it"
+                )
             return None
-        return real
+        return real if real.is_file() else None
 
     def read(self, rel: str) -> bytes | None:
-        """The bytes of ``rel``, or None when it is not a file inside this tree."""
+        """The bytes of ``rel``, or None when it is not a file inside this tree.
+
+        Raises :class:`InputError` when ``rel`` is a symlink to a file outside the tree.
+        """
         norm = clean_relpath(rel)
         if norm is None:
             return None
         if self.files is not None:
             return self.files.get(norm)
-        real = self._disk_path(norm)
+        real = self._disk_path(norm, strict=True)
         if real is None or real.stat().st_size > MAX_FILE_BYTES:
             return None
         return real.read_bytes()
 
     def exists(self, rel: str) -> bool:
+        """True when ``rel`` is a file inside this tree; raises like :meth:`read`."""
         norm = clean_relpath(rel)
         if norm is None:
             return False
         if self.files is not None:
             return norm in self.files
-        return self._disk_path(norm) is not None
+        return self._disk_path(norm, strict=True) is not None
 
     def listing(self) -> list[str]:
         """Every file in the tree (relative POSIX paths, sorted); symlinks out are skipped."""
@@ -94,6 +115,10 @@ class FileTree:
         for rel in self.listing():
             h.update(rel.encode() + b"\0" + hashlib.sha256(self.read(rel) or b"").digest())
         return h.hexdigest()
+
+
+def _folder(within: Path | None, label: str) -> str:
+    return "the project folder" if within is not None or label == "project" else label
 
 
 def walk_files(trees: tuple[FileTree, ...]) -> Iterator[tuple[str, FileTree]]:

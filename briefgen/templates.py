@@ -13,8 +13,10 @@ undefined, and can read nothing outside the template folders.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,13 +25,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from briefgen.content.validate import validate
-from briefgen.content.yamlsource import load_bytes
-from briefgen.errors import InputError, TemplateError
+from briefgen.content.yamlsource import clean_text, load_bytes
+from briefgen.errors import BriefgenError, InputError, TemplateError
 from briefgen.files import FileTree, walk_files
 from briefgen.model import Color, Line, Model, Slug
 
@@ -136,7 +139,9 @@ def _trees_for(name: str, project_templates: Path | None) -> list[FileTree]:
     trees = []
     project_templates = _project_dir(project_templates)
     if project_templates is not None and (project_templates / name).is_dir():
-        trees.append(FileTree(f"templates/{name}", project_templates / name))
+        # Reads stay inside the project even if the set's folder is a symlink elsewhere.
+        within = project_templates.parent.resolve()  # the project, not where a link goes
+        trees.append(FileTree(f"templates/{name}", project_templates / name, within=within))
     if (builtin_dir() / name).is_dir():
         trees.append(FileTree(f"builtin:{name}", builtin_dir() / name))
     return trees
@@ -207,16 +212,19 @@ class _SetLoader(jinja2.BaseLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        if template.startswith("!"):
-            set_name, _, rel = template[1:].partition("/")
-            tree = self.tset.builtin(set_name)
-            data = tree.read(rel) if tree else None
-            label = tree.label if tree else f"builtin:{set_name}"
-        else:
-            rel = template
-            tree = self.tset.find(rel)
-            data = tree.read(rel) if tree else None
-            label = tree.label if tree else ""
+        try:
+            if template.startswith("!"):
+                set_name, _, rel = template[1:].partition("/")
+                tree = self.tset.builtin(set_name)
+                data = tree.read(rel) if tree else None
+                label = tree.label if tree else f"builtin:{set_name}"
+            else:
+                rel = template
+                tree = self.tset.find(rel)
+                data = tree.read(rel) if tree else None
+                label = tree.label if tree else ""
+        except InputError as exc:  # a symlink out of the template folders
+            raise jinja2.TemplateNotFound(template, str(exc)) from None
         if data is None:
             raise jinja2.TemplateNotFound(template, _not_found(template, self.tset))
         try:
@@ -231,13 +239,77 @@ def _not_found(name: str, tset: TemplateSet) -> str:
     return f"template '{name}' not found inside the template folders (looked in {where})"
 
 
+MAX_VALUE = 10_000_000
+"""Characters or items one template operation may make (``"x" * n``, ``"%9999d" % 1``)."""
+MAX_POWER_BITS = 100_000
+MAX_OUTPUT = 50_000_000
+"""Characters one rendered template may produce."""
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, tightened: pydantic's ``model_*`` API is not for templates either."""
+    """The sandbox, tightened.
+
+    * pydantic's ``model_*`` API is not for templates either.
+    * Nothing of a template runs while it is compiled. Jinja folds constant expressions at
+      compile time, filters included, and compiling happens in the build's own process,
+      outside the render workers' time and memory limits: ``{{ "x" | center(10**9) }}``
+      or ``{{ [1] | batch(10**9, 0) }}`` would fill the memory of the command itself.
+      Intercepted operators and filters marked ``pass_context`` are never folded, so
+      they run at render time, where the limits apply (see :func:`_render_time_only`).
+    * The operators that can make huge values from small ones refuse to: repeating a string
+      or list, powers, and ``%`` formatting with a huge width.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, BaseModel) and attr.startswith("model_"):
             return False
         return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_VALUE:
+                    raise SecurityError(
+                        f"'*' would make {len(seq) * times:,} characters or items; "
+                        f"the limit is {MAX_VALUE:,}"
+                    )
+        elif operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1:
+            if right * abs(left).bit_length() > MAX_POWER_BITS:
+                raise SecurityError(f"{left} ** {right} is too large a number")
+        elif operator == "%" and isinstance(left, str):
+            widths = re.findall(r"%[-#0 +]*(\d*)(?:\.(\d*))?", left)
+            if any(int(n or 0) > MAX_VALUE for pair in widths for n in pair):
+                raise SecurityError(f"a '%' format width over {MAX_VALUE:,}")
+        return super().call_binop(context, operator, left, right)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _render_time_only(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` as a filter that Jinja cannot run at compile time (see :class:`_Sandbox`).
+
+    Jinja never folds a filter that takes the render context, so the wrapper takes it and
+    hands the original filter what it asked for (context, eval context, environment or
+    nothing), which Jinja records in the ``jinja_pass_arg`` attribute.
+    """
+    wants = getattr(getattr(func, "jinja_pass_arg", None), "name", None)
+
+    @functools.wraps(func)
+    def filter_(context: Any, *args: Any, **kwargs: Any) -> Any:
+        if wants == "context":
+            return func(context, *args, **kwargs)
+        if wants == "eval_context":
+            return func(context.eval_ctx, *args, **kwargs)
+        if wants == "environment":
+            return func(context.environment, *args, **kwargs)
+        return func(*args, **kwargs)
+
+    return jinja2.pass_context(filter_)
 
 
 def _finalize_html(value: Any) -> Any:
@@ -306,6 +378,7 @@ def make_env(
     env.filters["long_date"] = long_date
     env.filters["yaml"] = yaml_value
     env.filters["css_string"] = css_string
+    env.filters = {name: _render_time_only(f) for name, f in env.filters.items()}
     env.globals.update(globals_ or {})
     return env
 
@@ -319,37 +392,56 @@ def compile_check(tset: TemplateSet, kind: Literal["html", "deck"]) -> None:
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any] | None) -> str:
     """Render template ``name`` (only compile it when ``context`` is None); every failure
-    becomes a :class:`TemplateError` with its template and line."""
+    becomes a :class:`TemplateError` with its template and line.
+
+    The result never contains control characters, non-characters or lone surrogates (a
+    template can write them with escapes in string literals; python-pptx and lxml refuse
+    them, and the PDF and the deck should say the same), and is at most ``MAX_OUTPUT``
+    characters long.
+    """
     try:
         template = env.get_template(name)
-        return "" if context is None else template.render(context)
+        if context is None:
+            return ""
+        text = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             exc.filename or exc.name or name, exc.lineno, exc.message or "syntax error"
         ) from None
     except jinja2.TemplateNotFound as exc:
-        where, line = _template_frame(exc, name)
+        where, line = _template_frame(exc, _where(env, name))
         message = exc.message or f"template '{exc.name}' not found"
         raise TemplateError(where, line, message) from None
-    except RecursionError:
-        raise TemplateError(
-            name, None, "template recursion too deep (a macro or include that calls itself?)"
-        ) from None
+    except RecursionError as exc:
+        where, line = _template_frame(exc, _where(env, name))
+        if context is None or line is None:  # while compiling: the parser recursed
+            message = "nested too deeply to compile (expressions or blocks inside each other)"
+        else:
+            message = "template recursion too deep (a macro or include that calls itself?)"
+        raise TemplateError(where, line, message) from None
     except jinja2.TemplateError as exc:  # UndefinedError, SecurityError, ...
-        where, line = _template_frame(exc, name)
+        where, line = _template_frame(exc, _where(env, name))
         raise TemplateError(where, line, _jinja_message(exc)) from None
-    except (
-        TypeError,
-        ValueError,
-        AttributeError,
-        KeyError,
-        IndexError,
-        ArithmeticError,
-        OverflowError,
-        MemoryError,
-    ) as exc:
-        where, line = _template_frame(exc, name)
-        raise TemplateError(where, line, f"{type(exc).__name__}: {exc}") from None
+    except BriefgenError:  # from a helper the template called (asset(), project_asset())
+        raise
+    except Exception as exc:  # whatever a filter, test or method raised on what it was given
+        where, line = _template_frame(exc, _where(env, name))
+        raise TemplateError(where, line, f"{type(exc).__name__}: {exc}") from exc
+    if len(text) > MAX_OUTPUT:
+        raise TemplateError(
+            _where(env, name),
+            None,
+            f"the template produced {len(text):,} characters; the limit is {MAX_OUTPUT:,}",
+        )
+    return clean_text(text)
+
+
+def _where(env: jinja2.Environment, name: str) -> str:
+    """The file template ``name`` comes from (``templates/default/brief.html.j2``)."""
+    try:
+        return env.loader.get_source(env, name)[1] or name  # type: ignore[union-attr]
+    except Exception:
+        return name
 
 
 def _jinja_message(exc: jinja2.TemplateError) -> str:
