@@ -27,7 +27,21 @@ from briefgen.content.markdown import Markdown
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 Tag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+
+
+def _one_line(value: Any) -> Any:
+    """A line is one line: line breaks, and the spaces around them, become one space. HTML
+    folds them so anyway, so the PDF and the deck say the same; and the deck's text
+    measurer (Pillow with raqm) fails on a line break inside a word."""
+    return _BREAKS.sub(" ", value) if isinstance(value, str) else value
+
+
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=400),
+    AfterValidator(_one_line),
+]
 MarkdownText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
@@ -71,7 +85,7 @@ DateLabel = Annotated[
     WithJsonSchema({"anyOf": [_LINE_SCHEMA, {"type": "integer", "minimum": 1, "maximum": 9999}]}),
 ]
 # Table cells and chart categories: text, with bare numbers and years accepted as written.
-Cell = Annotated[str | int | float | None, Field()]
+Cell = Annotated[str | int | float | None, AfterValidator(_one_line)]
 Label = Annotated[
     Line,
     BeforeValidator(

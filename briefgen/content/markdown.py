@@ -83,10 +83,18 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
+_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n"})
+
+
 @lru_cache(maxsize=8192)
 def parse(source: str) -> tuple[Block, ...]:
-    """Markdown source -> blocks. Cached: the same text is parsed once per process."""
-    return _Builder(_MD.parse(source)).blocks()
+    """Markdown source -> blocks. Cached: the same text is parsed once per process.
+
+    Unicode's line and paragraph separators are read as a line break and a blank line:
+    left in the text, PowerPoint and the deck's text measurer (Pillow with raqm, which
+    fails on them) would each read them their own way.
+    """
+    return _Builder(_MD.parse(source.translate(_SEPARATORS))).blocks()
 
 
 class _Builder:
