@@ -62,12 +62,44 @@ def _looks_like(data: bytes) -> str:
 
 
 def _check_svg(name: str, data: bytes) -> str:
-    text = data[:200_000].decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")
     if "<svg" not in text:
         raise InputError(f"{name}: not an SVG image{_looks_like(data)}")
+    _check_entities(name, text)
+    return "SVG"
+
+
+def _check_entities(name: str, text: str) -> None:
+    # The whole text: a comment may put the DOCTYPE far from the start.
     if re.search(r"<!ENTITY|<!DOCTYPE[^>]*\[", text, re.IGNORECASE):
         raise InputError(f"{name}: SVG with DOCTYPE entities is not accepted")
-    return "SVG"
+
+
+def check_fetched(name: str, data: bytes) -> None:
+    """The image checks for any file a renderer reads, whatever its name or MIME type says.
+
+    WeasyPrint does not trust names either: it hands whatever an ``<img>`` or ``url()``
+    points at to Pillow, and failing that parses it as SVG. So ``fonts/x.ttf`` or a
+    ``data:text/plain`` URI can be a decompression bomb or an entity bomb; this finds both
+    (the pixel cap for anything Pillow recognises, the entity rule for anything that looks
+    like XML) and lets everything else through.
+    """
+    if data[:1024].lstrip().startswith(b"<"):
+        _check_entities(name, data.decode("utf-8", "replace"))
+        return
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        raise InputError(f"{name}: image is over the limit of {MAX_PIXELS:,} pixels") from None
+    except Exception:  # Pillow cannot read it, so WeasyPrint cannot use it as a raster image
+        return
+    if width * height > MAX_PIXELS:
+        raise InputError(
+            f"{name}: {width}×{height} pixels is over the limit of {MAX_PIXELS:,} pixels"
+        )
 
 
 MIN_DPI = 150  # below this, a printed image looks soft

@@ -22,7 +22,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from briefgen.errors import BriefgenError, InputError, RenderError
 from briefgen.render import Rendered, RenderJob
 from briefgen.render.html import PROJECT_BASE, TEMPLATE_BASE, render_html
-from briefgen.render.images import MIN_DPI, check_image, placed_images
+from briefgen.render.images import MIN_DPI, check_fetched, check_image, placed_images
 
 MAX_DATA_URI = 10 * 1024 * 1024
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
@@ -39,9 +39,32 @@ class ConfinedFetcher(URLFetcher):
         super().__init__(timeout=10, allow_redirects=False, fail_on_errors=True)
         self.job = job
         self.fetched: list[str] = []
+        self.failed: list[tuple[str, Exception]] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         self.fetched.append(url)
+        try:
+            return self._fetch(url, headers)
+        except Exception as exc:
+            # WeasyPrint turns this into FatalURLFetchingError, but it draws SVG images
+            # inside ``except BaseException`` and only logs what goes wrong there: a refused
+            # ``<image href>`` or ``<use href>`` would leave a quietly incomplete PDF.
+            # Remembering every failure lets lay_out() stop the render whatever WeasyPrint did.
+            self.failed.append((url, exc))
+            raise
+
+    def failure(self) -> BriefgenError | None:
+        """The first failed fetch as the error to report, or None if every fetch succeeded."""
+        if not self.failed:
+            return None
+        url, exc = self.failed[0]
+        if isinstance(exc, BriefgenError):
+            return exc
+        if isinstance(exc, FetchRefused):
+            return InputError(f"{self.job.label}: {exc}")
+        return InputError(f"{self.job.label}: {url}: cannot fetch ({exc})")
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         if url.startswith(TEMPLATE_BASE):
             rel = _relpath(url, TEMPLATE_BASE)
             tree = self.job.tset.find(rel)
@@ -55,11 +78,11 @@ class ConfinedFetcher(URLFetcher):
                 raise FetchRefused(
                     f"data: URI of {len(url):,} bytes is over the {MAX_DATA_URI:,}-byte limit"
                 )
-            return super().fetch(url, headers)
+            return self._checked(super().fetch(url, headers), "a data: URI")
         if scheme in ("http", "https"):
             host = (urlsplit(url).hostname or "").lower()
             if host in self.job.options.allow_hosts:
-                return super().fetch(url, headers)
+                return self._checked(super().fetch(url, headers), url)
             raise FetchRefused(
                 f"{url}: network access is off (allow it with --allow-host {host or 'HOST'})"
             )
@@ -70,8 +93,21 @@ class ConfinedFetcher(URLFetcher):
             raise FetchRefused(f"{rel}: no such file inside the {where}")
         if rel.lower().endswith(_IMAGE_SUFFIXES):
             check_image(rel, data)
+        else:
+            check_fetched(rel, data)
         mime = mimetypes.guess_type(rel)[0] or "application/octet-stream"
         return URLFetcherResponse(url, data, {"Content-Type": mime})
+
+    def _checked(self, response: URLFetcherResponse, name: str) -> URLFetcherResponse:
+        """``response`` read whole (at most the data: URI cap) and image-checked."""
+        try:
+            data = response.read(MAX_DATA_URI + 1)
+        finally:
+            response.close()
+        if len(data) > MAX_DATA_URI:
+            raise FetchRefused(f"{name}: more than {MAX_DATA_URI:,} bytes")
+        check_fetched(name, data)
+        return URLFetcherResponse(response.url, data, response.headers, response.status)
 
 
 def _relpath(url: str, base: str) -> str:
@@ -87,6 +123,68 @@ class _Warnings(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+MAX_PAGE_INCHES = 200  # the largest page PDF readers open (Acrobat: 14,400 pt a side)
+
+
+def _check_pages(job: RenderJob, document: Document) -> None:
+    """Refuse pages no reader can show: ``@page { size: 100000cm }`` lays out quickly, but
+    as a PDF nobody can open."""
+    limit = MAX_PAGE_INCHES * 96  # CSS px
+    for number, page in enumerate(document.pages, start=1):
+        if page.width > limit or page.height > limit:
+            cm = f"{page.width / 96 * 2.54:,.0f} × {page.height / 96 * 2.54:,.0f} cm"
+            raise InputError(
+                f"{job.label}: page {number} is {cm}; pages can be at most "
+                f"{MAX_PAGE_INCHES} inches ({MAX_PAGE_INCHES * 2.54:.0f} cm) a side "
+                "(see @page size in the template's CSS)"
+            )
+
+
+_glib_handler: object = None
+
+
+def _route_glib_messages() -> None:
+    """Send Pango's and GLib's warnings to the ``weasyprint`` logger, once per process.
+
+    Pango reports what it cannot do (``font-size: 1e7px`` overflows its units) by printing
+    "Pango-CRITICAL" lines straight to the terminal, around briefgen's one-line error. With
+    a GLib log handler they join WeasyPrint's own warnings in the build report instead.
+    Where GLib cannot be found this does nothing (the messages then stay on stderr).
+    """
+    global _glib_handler
+    if _glib_handler is not None:
+        return
+    _glib_handler = False
+    try:
+        import ctypes.util
+
+        from cffi import FFI
+
+        ffi = FFI()
+        ffi.cdef(
+            "typedef void (*GLogFunc)(const char *, int, const char *, void *);"
+            "unsigned int g_log_set_handler(const char *, int, GLogFunc, void *);"
+        )
+        glib = ffi.dlopen(ctypes.util.find_library("glib-2.0") or "libglib-2.0.so.0")
+    except (ImportError, OSError):
+        return
+    logger = logging.getLogger("weasyprint")
+
+    def handler(domain: object, level: int, message: object, _data: object) -> None:
+        try:
+            name = ffi.string(domain).decode("utf-8", "replace") if domain else "GLib"
+            text = ffi.string(message).decode("utf-8", "replace") if message else ""
+            logger.warning("%s: %s", name, text)
+        except Exception:  # never raise into C
+            pass
+
+    callback = ffi.callback("void(const char *, int, const char *, void *)", handler)
+    levels = 8 | 16 | 32  # G_LOG_LEVEL_CRITICAL | WARNING | MESSAGE
+    for domain in (b"Pango", b"GLib", b"GLib-GObject", b"HarfBuzz"):
+        glib.g_log_set_handler(domain, levels, callback, ffi.NULL)
+    _glib_handler = (ffi, glib, callback)  # keep the callback alive
 
 
 def render_pdf(job: RenderJob) -> Rendered:
@@ -106,19 +204,26 @@ def lay_out(job: RenderJob, out: BinaryIO | None = None) -> tuple[Document, list
     collector = _Warnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    _route_glib_messages()
     try:
         document = HTML(string=html, base_url=TEMPLATE_BASE, url_fetcher=fetcher).render()
+        _check_pages(job, document)
         if out is not None:
             document.write_pdf(out, pdf_identifier=b"briefgen", uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, BriefgenError):
-            raise cause from None
-        raise InputError(f"{job.label}: {cause or exc}") from None
+        raise (fetcher.failure() or InputError(f"{job.label}: {exc.__cause__ or exc}")) from None
     except BriefgenError:
         raise
     except (RecursionError, MemoryError) as exc:
         raise RenderError(f"{job.label}: layout failed ({type(exc).__name__})") from None
+    except Exception as exc:  # WeasyPrint gave up, e.g. on font sizes Pango cannot hold
+        raise RenderError(
+            f"{job.label}: WeasyPrint could not lay out the brief ({type(exc).__name__}: "
+            f"{exc}); look for extreme sizes in the template's CSS"
+        ) from exc
     finally:
         logger.removeHandler(collector)
+    refused = fetcher.failure()  # a failure WeasyPrint logged and went past (SVG parts)
+    if refused is not None:
+        raise refused
     return document, [w for w in collector.messages if "Ignored" not in w]
