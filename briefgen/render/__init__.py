@@ -54,9 +54,9 @@ def run(job: RenderJob) -> Rendered:
     """Render ``job``. Raises :class:`~briefgen.errors.BriefgenError` subclasses on failure."""
     started = time.perf_counter()
     if job.format == "html":
-        from briefgen.render.html import render_html
+        from briefgen.render.html import html_file
 
-        result = Rendered(render_html(job, target="html").encode("utf-8"))
+        result = Rendered(html_file(job))
     elif job.format == "pdf":
         from briefgen.render.pdf import render_pdf
 

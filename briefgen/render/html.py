@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -66,6 +67,38 @@ def render_html(job: RenderJob, target: Target) -> str:
         "generator": f"briefgen {__version__}",
     }
     return render(env, HTML_TEMPLATE, context)
+
+
+def html_file(job: RenderJob) -> bytes:
+    """The standalone HTML file: the brief for target ``html`` with its content policy."""
+    html = with_content_policy(render_html(job, target="html"), job.options.allow_hosts)
+    return html.encode("utf-8")
+
+
+def content_policy(allow_hosts: tuple[str, ...] = ()) -> str:
+    """The Content-Security-Policy of a standalone HTML brief: everything it shows is inline
+    (``data:`` URIs and inline styles), so a browser opening it fetches nothing and runs
+    nothing, whatever the template wrote, except from the hosts the user allowed."""
+    hosts = " ".join(
+        f"http://{h} https://{h}" for h in allow_hosts if re.fullmatch(r"[a-z0-9.-]+", h)
+    )
+    src = f"data: {hosts}".strip()
+    return (
+        f"default-src 'none'; style-src 'unsafe-inline' {src}; font-src {src}; "
+        f"img-src {src}; base-uri 'none'; form-action 'none'"
+    )
+
+
+def with_content_policy(html: str, allow_hosts: tuple[str, ...] = ()) -> str:
+    """``html`` with the policy as the first element of its head (where browsers read it;
+    a template without ``<head>`` gets it where the parser opens the head implicitly)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_policy(allow_hosts)}">'
+    found = re.search(r"<head\b[^>]*>", html, re.IGNORECASE) or re.search(
+        r"<html\b[^>]*>", html, re.IGNORECASE
+    )
+    doctype = re.match(r"\s*<!doctype[^>]*>", html, re.IGNORECASE)
+    at = found.end() if found else (doctype.end() if doctype else 0)
+    return html[:at] + meta + html[at:]
 
 
 def _globals(job: RenderJob, target: Target, theme: dict[str, Any]) -> dict[str, Any]:
