@@ -1,0 +1,105 @@
+"""Hostile and broken input (issue 4): every fixture in tests/hostile/cases.yaml, run through
+the real command line, answers with its one-line error (or a safe document), never a
+traceback, a hang, a leaked secret, a network request or a stray file."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hostile.harness import (
+    ONE_LINE,
+    Canary,
+    Case,
+    all_texts,
+    assert_safe_outputs,
+    briefgen,
+    outputs,
+    start_canary,
+    temp_files,
+)
+
+CASES = Case.load_all()
+
+
+@pytest.fixture(scope="session")
+def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Canary]:
+    yield from start_canary(tmp_path_factory)
+
+
+def _tree(folder: Path, skip: str | None = None) -> dict[str, bytes | str]:
+    """Every file under ``folder`` (symlinks as their target), to see what a run changed."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if skip and (rel == skip or rel.startswith(skip + "/")):
+            continue
+        if path.is_symlink():
+            found[rel] = f"-> {path.readlink()}"
+        elif path.is_file():
+            found[rel] = path.read_bytes()
+    return found
+
+
+def _found(pattern: str, text: str) -> bool:
+    return re.search(pattern, text, re.MULTILINE) is not None
+
+
+def test_the_table_is_big_and_covers_every_paragraph():
+    ids = Counter(c.id for c in CASES)
+    assert not [i for i, n in ids.items() if n > 1], "case ids must be unique"
+    assert len(CASES) >= 50
+    areas = Counter(c.area for c in CASES)
+    assert set(areas) == {"yaml", "audience", "markdown", "templates", "rendering", "output"}
+    assert min(areas.values()) >= 5, areas
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hostile_input(case: Case, canary: Canary, tmp_path: Path):
+    root = tmp_path / "project"
+    placed = case.setup(root, canary)
+    before_project = _tree(root, skip="output")
+    before_outside = _tree(canary.outside)
+    requests = len(canary.requests)
+
+    run = briefgen(root, case.run, timeout=max(180, case.max_seconds * 3))
+
+    said = f"exit {run.code} in {run.seconds:.1f} s\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+    assert "Traceback" not in run.stdout + run.stderr, said
+    assert run.code == case.exit, said
+    if case.stderr:
+        assert _found(case.stderr, run.stderr), said
+    not_one_line = [line for line in run.stderr.splitlines() if line and not ONE_LINE.match(line)]
+    assert not not_one_line, said
+    assert len(run.error_lines) == (case.errors if case.exit else 0), said
+    assert run.seconds < case.max_seconds, said
+
+    # Nothing half-written, nothing unexpected, nothing outside output/ touched.
+    written = sorted(p.relative_to(root).as_posix() for p in outputs(root))
+    assert written == sorted(case.outputs), said
+    assert not temp_files(root)
+    for rel in case.unchanged:
+        assert (root / rel).read_bytes() == placed[rel]
+    assert _tree(root, skip="output") == before_project
+    assert _tree(canary.outside) == before_outside
+    assert not (root / "pwned").exists()
+
+    # Nothing fetched that the user did not allow, nothing leaked, links allowlisted.
+    assert len(canary.requests) - requests == case.requests, canary.requests[requests:]
+    assert_safe_outputs(root, canary)
+    texts = all_texts(root)
+    for pattern in case.absent:
+        for t in texts:
+            assert not re.search(pattern, t.everything), f"{pattern!r} in {t.path}"
+    for pattern in case.absent_text:
+        for t in texts:
+            assert not re.search(pattern, t.text), f"{pattern!r} in the text of {t.path}"
+    for pattern in case.absent_markup:
+        for t in texts:
+            assert not re.search(pattern, t.markup), f"{pattern!r} in the markup of {t.path}"
+    for pattern in case.present:
+        for t in texts:
+            assert re.search(pattern, t.text), f"{pattern!r} not in the text of {t.path}"
