@@ -269,6 +269,123 @@ def build(
         sys.exit(result.exit_code)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    shell_complete=_complete_audiences,
+    help="Only this audience (repeatable). Default: all of them.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    type=click.Choice(["pdf", "pptx", "html"]),
+    help="Only this format (repeatable): pdf, pptx, html.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/ in the project).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Let templates fetch from this web host (repeatable). Default: no network.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes (default: the number of cores).",
+)
+@click.pass_obj
+@_errors
+def watch(
+    state: State,
+    briefs: tuple[Path, ...],
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    output: Path | None,
+    allow_hosts: tuple[str, ...],
+    jobs: int | None,
+) -> None:
+    """Build, then rebuild what each saved edit touches, until Ctrl-C.
+
+    The renderers stay loaded between edits, so a saved brief is in its HTML within a
+    fraction of a second, and in its PDF and deck right after. Edits to briefgen.yaml or a
+    template set rebuild only the outputs they change.
+    """
+    import time
+
+    pool = _start_workers(jobs, formats)
+    try:
+        from briefgen.render import RenderOptions
+        from briefgen.watch import Rebuilder, watch_project
+
+        def progress(_label: str, out: Any) -> None:
+            if out.status == "written" and not state.quiet:
+                click.echo(f"wrote {os.path.relpath(out.path)} ({out.seconds:.2f} s)")
+
+        options = RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts))
+        rebuilder = Rebuilder(
+            state.project,
+            pool,
+            briefs or None,
+            audiences or None,
+            formats or None,
+            output,
+            options,
+            progress,
+        )
+
+        def report(run: Callable[[], Any]) -> None:
+            started = time.perf_counter()
+            try:
+                result = run()
+            except BriefgenError as exc:  # say what is wrong, and wait for the fix
+                for line in str(exc).splitlines():
+                    click.echo(line if _located(line) else f"error: {line}", err=True)
+                return
+            if result is None:
+                return
+            for warning in result.warnings:
+                state.warn(warning)
+            for failed in result.failed:
+                error = failed.error or "failed"
+                click.echo(error if _located(error) else f"error: {error}", err=True)
+            if not state.quiet:
+                written = sum(1 for o in result.outputs if o.status == "written")
+                click.echo(
+                    f"{written} file(s) written, {len(result.outputs) - written} unchanged "
+                    f"or failed, in {time.perf_counter() - started:.2f} s"
+                )
+
+        report(rebuilder.build)
+        from briefgen.project import open_workspace
+
+        ws = rebuilder.ws or open_workspace(state.project)
+        out_dir = rebuilder.plan.output_dir if rebuilder.plan else output
+        if not state.quiet:
+            click.echo(f"watching {os.path.relpath(ws.root)} for changes (Ctrl-C to stop)")
+        watch_project(
+            ws, lambda paths: report(lambda: rebuilder.rebuild(paths)), output_dir=out_dir
+        )
+    finally:
+        if pool is not None:
+            pool.close()
+
+
 def _start_workers(jobs: int | None, formats: tuple[str, ...]) -> Any:
     """The local worker pool for a build, or None to render in this process."""
     from briefgen import workers

@@ -118,7 +118,7 @@ def prepare(
     out_dir = (output_dir or ws.output_dir).resolve()
     project_tree = FileTree("project", ws.root)
     sets: dict[str, TemplateSet] = {}
-    config_digest = hashlib.sha256(ws.config.model_dump_json().encode()).hexdigest()
+    config_digests = {name: _config_digest(ws, name) for name in names}
     targets: list[Target] = []
     warnings = [str(w) for w in ws.warnings]
     seen: dict[Path, str] = {}
@@ -147,7 +147,7 @@ def prepare(
                     )
                 seen[path] = f"{lb.id}/{name}"
                 job = RenderJob(view, tset, project_tree, fmt, options)
-                digest = _inputs_digest(lb, view_json, config_digest, tset, fmt, options)
+                digest = _inputs_digest(lb, view_json, config_digests[name], tset, fmt, options)
                 targets.append(Target(job, path, digest))
     return Plan(ws, out_dir, targets, list(dict.fromkeys(warnings)), loaded)
 
@@ -189,6 +189,14 @@ def _templates_known_good(out_dir: Path) -> set[str]:
     """Template keys of the files in the output folder's manifest (see :func:`template_key`)."""
     manifest = Manifest.load(out_dir)
     return {str(e["template"]) for e in manifest.files.values() if e.get("template")}
+
+
+def _config_digest(ws: Workspace, audience: str) -> str:
+    """The project config as it concerns one audience: everything but the other audiences
+    (whose edits leave this audience's outputs alone)."""
+    data = ws.config.model_dump(mode="json")
+    data["audiences"] = {audience: data.get("audiences", {}).get(audience)}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def _inputs_digest(
