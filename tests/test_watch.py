@@ -196,12 +196,17 @@ def test_briefgen_watch_rebuilds_on_save_and_stops_on_ctrl_c(project):
             assert line, proc.stderr.read()
             lines.append(line)
         assert html.exists()
-        time.sleep(0.3)
-        edit(project / "content" / "us-azerbaijan.yaml", "Energy", "Energy (edited)")
-        deadline = time.monotonic() + 30
-        while "Energy (edited)" not in html.read_text("utf-8") and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert "Energy (edited)" in html.read_text("utf-8")
+        # "watching" is printed just before the watcher starts: save until it sees a save.
+        brief = project / "content" / "us-azerbaijan.yaml"
+        original = brief.read_text("utf-8")
+        for attempt in range(15):
+            brief.write_text(original.replace("Energy", f"Energy (edit {attempt})", 1), "utf-8")
+            deadline = time.monotonic() + 2
+            while "Energy (edit " not in html.read_text("utf-8") and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if "Energy (edit " in html.read_text("utf-8"):
+                break
+        assert "Energy (edit " in html.read_text("utf-8")
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(30)
     finally:

@@ -206,7 +206,18 @@ def height(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) 
 
 
 def fits(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) -> bool:
-    return height(m, paragraphs, size, box) <= box.height
+    """Whether ``paragraphs`` fit ``box`` at ``size``: :func:`height` that stops measuring as
+    soon as the box is full, so asking about a long section costs one box of text."""
+    total = 0.0
+    for i, p in enumerate(paragraphs):
+        s = size * p.scale
+        width = box.width - box.indent * (p.level + (1 if p.bullet else 0))
+        total += m.lines(p.runs, s, width) * m.line_height(s)
+        if i:
+            total += space_before(s)
+        if total > box.height:
+            return False
+    return True
 
 
 def best_size(
@@ -279,18 +290,26 @@ def _split_paragraph(m: Measurer, para: Paragraph, size: float, box: Box) -> lis
     """A paragraph too tall for a box, cut between words into pieces that each fit."""
     if fits(m, [para], size, box):
         return [para]
-    words = [(w, r) for r in para.runs for w in _keep_spaces(r.text)]
+    words = [replace(r, text=w) for r in para.runs for w in _keep_spaces(r.text)]
+
+    def fit(start: int, end: int) -> bool:
+        return fits(m, [replace(para, runs=tuple(words[start:end]))], size, box)
+
+    # Each piece takes as many words as fit (at least one). More words never fit better, so
+    # the cut is found by doubling then bisecting: O(words × log(words per box)) measuring,
+    # where trying one more word at a time measured O(words × words per box).
     pieces: list[Paragraph] = []
-    current: list[Run] = []
-    for word, run in words:
-        trial = [*current, replace(run, text=word)]
-        if current and not fits(m, [replace(para, runs=tuple(trial))], size, box):
-            pieces.append(replace(para, runs=_merge(current)))
-            current = [replace(run, text=word)]
-        else:
-            current = trial
-    if current:
-        pieces.append(replace(para, runs=_merge(current)))
+    start = 0
+    while start < len(words):
+        good, step = start + 1, 1
+        while good + step <= len(words) and fit(start, good + step):
+            good, step = good + step, step * 2
+        bad = min(good + step, len(words) + 1)  # first end known not to fit (or past the end)
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            good, bad = (middle, bad) if fit(start, middle) else (good, middle)
+        pieces.append(replace(para, runs=_merge(words[start:good])))
+        start = good
     for i in range(1, len(pieces)):  # continuation pieces carry no bullet of their own
         pieces[i] = replace(pieces[i], bullet=False)
     return pieces
