@@ -116,10 +116,14 @@ def build(
             Path(output) if output else None,
             _options(allow_hosts, timeout, memory_mb),
         )
-        return execute(plan, force=force, progress=progress, pool=pool)
+        result = execute(plan, force=force, progress=progress, pool=pool)
     finally:
         if own is not None:
             own.close()
+    from briefgen.stamps import record
+
+    record(plan, result, project, briefs, audiences, formats, allow_hosts)  # see stamps.py
+    return result
 
 
 def _options(

@@ -231,12 +231,20 @@ def build(
     written. Outputs whose inputs did not change since they were built are left as they are
     ("unchanged"). BRIEFS default to every content/*.yaml of the project.
     """
+    if not force:  # nothing changed since the last such build? say so without loading anything
+        from briefgen.stamps import lookup
+
+        unchanged = lookup(
+            state.project, briefs or None, audiences or None, formats or None, output, allow_hosts
+        )
+        if unchanged is not None:
+            _report_build(state, unchanged, as_json)
+            return
     # Workers start before anything heavy is imported: they load the renderers while this
     # process loads, validates and selects.
     pool = _start_workers(jobs, formats) if scheduler is None else None
     try:
         from briefgen import api
-        from briefgen.pipeline import summary_json
 
         with _progress(state, as_json) as progress:
             result = api.build(
@@ -256,6 +264,13 @@ def build(
     finally:
         if pool is not None:
             pool.close()
+    _report_build(state, result, as_json)
+
+
+def _report_build(state: State, result: Any, as_json: bool) -> None:
+    """Warnings, the table (or JSON), the failures; exit 1 or 2 if something failed."""
+    from briefgen.results import summary_json
+
     for warning in result.warnings:
         state.warn(warning)
     if as_json:

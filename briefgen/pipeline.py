@@ -30,12 +30,24 @@ from briefgen import __version__
 from briefgen.audience import resolve_audiences, select
 from briefgen.errors import InputError
 from briefgen.files import FileTree
-from briefgen.model import FORMATS, Format
+from briefgen.model import FORMATS
 from briefgen.output import Manifest, atomic_write, confined, sha256
 from briefgen.project import LoadedBrief, Workspace, load_briefs
 from briefgen.render import Rendered, RenderJob, RenderOptions
+from briefgen.results import BuildResult, Output, summary_json  # re-exported
 from briefgen.templates import TemplateSet, compile_check, load_set
 from briefgen.workers import Outcome, render_job
+
+__all__ = [
+    "BuildResult",
+    "Executor",
+    "Output",
+    "Plan",
+    "Target",
+    "execute",
+    "prepare",
+    "summary_json",
+]
 
 Progress = Callable[[str, "Output"], None]
 # Which formats an executor starts first: the slowest first keeps all workers busy to the end.
@@ -58,23 +70,6 @@ class Target:
 
 
 @dataclass
-class Output:
-    """What happened to one target."""
-
-    path: Path
-    format: Format
-    brief: str
-    audience: str
-    size: int = 0
-    pages: int | None = None
-    slides: int | None = None
-    seconds: float = 0.0
-    status: str = "written"  # written | unchanged | failed
-    error: str | None = None
-    exit_code: int = 0
-
-
-@dataclass
 class Plan:
     """Everything a build will do, decided before anything is rendered."""
 
@@ -83,24 +78,6 @@ class Plan:
     targets: list[Target]
     warnings: list[str] = field(default_factory=list)
     briefs: list[LoadedBrief] = field(default_factory=list)  # what ``check`` reads
-
-
-@dataclass
-class BuildResult:
-    outputs: list[Output]
-    warnings: list[str]
-    seconds: float
-
-    @property
-    def failed(self) -> list[Output]:
-        return [o for o in self.outputs if o.status == "failed"]
-
-    @property
-    def exit_code(self) -> int:
-        """0 if everything was written; 2 if an input (a template, an image) was at fault; 1
-        if a renderer failed on good input."""
-        codes = [o.exit_code for o in self.failed]
-        return max(codes) if codes else 0
 
 
 def prepare(
@@ -360,29 +337,3 @@ def _finish(target: Target, outcome: Outcome, state: _State, warnings: list[str]
         result.seconds,
     )
     return out
-
-
-def summary_json(result: BuildResult) -> str:
-    """The build result for scripts (``build --json``)."""
-    return json.dumps(
-        {
-            "outputs": [
-                {
-                    "path": str(o.path),
-                    "format": o.format,
-                    "brief": o.brief,
-                    "audience": o.audience,
-                    "status": o.status,
-                    "size": o.size,
-                    "pages": o.pages,
-                    "slides": o.slides,
-                    "seconds": round(o.seconds, 3),
-                    "error": o.error,
-                }
-                for o in result.outputs
-            ],
-            "warnings": result.warnings,
-            "seconds": round(result.seconds, 3),
-        },
-        indent=2,
-    )

@@ -123,7 +123,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST_NAME
+        if p.is_file() and not p.name.startswith(".")  # not the manifest nor the stamps
     }
 
 

@@ -169,3 +169,112 @@ def test_cli_shows_unchanged_in_the_table_and_in_json(project):
     assert [o["status"] for o in data["outputs"]] == ["unchanged"] * 3
     forced = json.loads(invoke("--json", "--force"))
     assert [o["status"] for o in forced["outputs"]] == ["written"] * 3
+
+
+# ---------------------------------------------------------------- stamps: the fast answer
+
+
+def test_a_stamp_answers_a_build_with_nothing_to_do(project):
+    from briefgen import stamps
+
+    first = api.build(project, formats=FORMATS)
+    assert stamps.lookup(project, formats=FORMATS) is not None
+    again = stamps.lookup(project, formats=FORMATS)
+    assert [(o.path, o.status, o.pages, o.slides, o.size) for o in again.outputs] == [
+        (o.path, "unchanged", o.pages, o.slides, o.size) for o in first.outputs
+    ]
+    assert again.warnings == first.warnings
+    # Another way of calling build has no stamp yet.
+    assert stamps.lookup(project, formats=["html"]) is None
+    assert stamps.lookup(project, audiences=["press"], formats=FORMATS) is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "touch the brief",
+        "a new brief",
+        "edit the config",
+        "a project template",
+        "a file of a template set",
+        "the logo",
+        "an output removed",
+        "an output edited",
+    ],
+)
+def test_any_change_to_an_input_voids_the_stamp(project, change):
+    from briefgen import stamps
+
+    (project / "logo.png").write_bytes(png((200, 0, 0)))
+    config = project / "briefgen.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "    title: Press\n", "    title: Press\n    theme: {logo: logo.png}\n", 1
+        )
+    )
+    (project / "templates" / "default").mkdir(parents=True)
+    api.build(project, formats=FORMATS)
+    assert stamps.lookup(project, formats=FORMATS) is not None
+    brief = project / "content" / "us-azerbaijan.yaml"
+    out = project / "output" / "us-azerbaijan"
+    if change == "touch the brief":
+        os.utime(brief, ns=(1, 10**18))
+    elif change == "a new brief":
+        shutil.copy(SAMPLE_BRIEF, project / "content" / "another.yaml")
+    elif change == "edit the config":
+        config.write_text(config.read_text("utf-8") + "\n")
+    elif change == "a project template":
+        (project / "templates" / "default" / "brief.css.j2").write_text("/* mine */\n")
+    elif change == "a file of a template set":
+        (project / "templates" / "default" / "notes.txt").write_text("x")
+    elif change == "the logo":
+        (project / "logo.png").write_bytes(png((0, 0, 200)))
+    elif change == "an output removed":
+        (out / "press.pptx").unlink()
+    elif change == "an output edited":
+        (out / "desk.html").write_text("edited")
+    assert stamps.lookup(project, formats=FORMATS) is None
+
+
+def test_a_failed_build_leaves_no_stamp(project):
+    from briefgen import stamps
+
+    api.build(project, formats=FORMATS)
+    override = project / "templates" / "default"
+    override.mkdir(parents=True)
+    (override / "brief.html.j2").write_text("{{ brief.no_such_field }}\n")
+    failed = api.build(project, formats=FORMATS)
+    assert failed.exit_code == 2
+    (override / "brief.html.j2").unlink()  # back to the inputs of the stamped build
+    assert stamps.lookup(project, formats=FORMATS) is None
+
+
+def test_the_cli_answers_a_no_change_build_without_loading_the_pipeline(project):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from briefgen.cli import main\n"
+        "sys.argv = ['briefgen', 'build', '-f', 'html', '-f', 'pptx', '--json']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "loaded = [m for m in ('pydantic', 'jinja2', 'weasyprint', 'pptx') if m in sys.modules]\n"
+        "print('loaded:', ','.join(loaded) or 'none')\n"
+    )
+
+    def run() -> tuple[dict, str]:
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120
+        )
+        assert proc.returncode == 0, proc.stderr
+        text, loaded = proc.stdout.rsplit("loaded: ", 1)
+        return json.loads(text), loaded.strip()
+
+    first, loaded = run()
+    assert {o["status"] for o in first["outputs"]} == {"written"} and loaded != "none"
+    second, loaded = run()
+    assert {o["status"] for o in second["outputs"]} == {"unchanged"}
+    assert loaded == "none"
