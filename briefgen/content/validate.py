@@ -47,7 +47,7 @@ def validate(doc: Document, model: type[M], extra_checks: bool = True) -> M:
         already = {p.line for p in doc.problems}  # a bad date is not also "empty"
         found = (_translate(err, doc, model) for err in exc.errors())
         problems.extend(p for p in found if p.line not in already)
-    if extra_checks and model is Brief:
+    if extra_checks and model is Brief and isinstance(doc.data, dict):
         problems.extend(cross_check(doc.data, doc.source))
     if problems:
         raise ValidationFailed(_dedupe(problems))

@@ -35,9 +35,10 @@ _SAFE_TAGS = {
     "tag:yaml.org,2002:map",
 }
 # Control characters other than tab/newline, C1 controls, non-characters, lone surrogates:
-# nothing a renderer should see; removed with a warning (NUL is refused outright).
+# nothing a renderer should see; removed with a warning. A NUL byte in the file is refused
+# outright (it is not text); one made by a "\0" escape is removed like the rest.
 _BAD_CHARS = re.compile(
-    "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]"
 )
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -115,12 +116,14 @@ def load_bytes(raw: bytes, name: str) -> Document:
     text = _decode(raw, name)
     text, warnings = _strip_bad_chars(text, name)
     try:
-        _check_shape(text, name)
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text, name)
     except yaml.MarkedYAMLError as exc:
         raise ValidationFailed([_syntax_problem(exc, name, text)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
+    except ValueError as exc:  # PyYAML's own scanner: chr() of an escape past U+10FFFF
         raise ValidationFailed([Problem(name, 0, 0, f"invalid YAML: {exc}")]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
+        message = f"invalid YAML: an escape names a character that does not exist ({exc})"
+        raise ValidationFailed([Problem(name, 0, 0, message)]) from None
     converter = _Converter(SourceMap(name))
     data = converter.convert(node, (), 0) if node is not None else None
     if converter.nodes > MAX_NODES:  # a hostile document: what was read of it means nothing
@@ -129,7 +132,25 @@ def load_bytes(raw: bytes, name: str) -> Document:
     return Document(data, converter.source, warnings, converter.problems)
 
 
-def _check_shape(text: str, name: str) -> None:
+def _compose(text: str, name: str) -> yaml.Node | None:
+    """The node tree of ``text``, shape-checked first (see :func:`_check_shape`).
+
+    libyaml refuses the escapes JSON writes for characters outside the BMP (``"\\ud83d\\ude00"``
+    from ``json.dumps``, and JSON is YAML), so a file it refuses for that reason is read
+    again with PyYAML's own parser, which accepts them; :meth:`_Converter._scalar` then
+    joins the pairs into the character they stand for.
+    """
+    try:
+        _check_shape(text, name, _Loader)
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        if _Loader is yaml.SafeLoader or "invalid Unicode character escape" not in str(exc):
+            raise
+    _check_shape(text, name, yaml.SafeLoader)  # also keeps the Python composer's recursion low
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _check_shape(text: str, name: str, loader: type = _Loader) -> None:
     """Enforce the depth and size caps on the event stream, before anything is composed.
 
     libyaml's parser is a loop with its own stack, but PyYAML's composer (the C one too)
@@ -141,7 +162,7 @@ def _check_shape(text: str, name: str) -> None:
     """
     stack: list[list[int]] = []  # per open collection: [is a mapping, items seen]
     values = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionEndEvent):
             stack.pop()
             continue
@@ -215,6 +236,13 @@ def _strip_bad_chars(text: str, name: str) -> tuple[str, list[Problem]]:
     return _BAD_CHARS.sub("", text), warnings
 
 
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_pair(match: re.Match[str]) -> str:
+    return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
 def clean_text(value: str) -> str:
     """Remove characters no renderer should see (those that escapes in quoted YAML can make)."""
     return _BAD_CHARS.sub("", value)
@@ -286,6 +314,8 @@ class _Converter:
             self._at(node, f"nesting deeper than {MAX_DEPTH} levels")
             return None
         self.source.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag == "tag:yaml.org,2002:value" and isinstance(node, yaml.ScalarNode):
+            node.tag = "tag:yaml.org,2002:str"  # YAML 1.1 resolves a plain '=' so; it is text
         if node.tag not in _SAFE_TAGS:
             self._at(node, f"YAML tag {node.tag!r} is not allowed in briefing content", loc)
             return None
@@ -329,6 +359,8 @@ class _Converter:
             kind = "date" if node.tag.endswith("timestamp") else "value"
             self._at(node, f"{node.value!r} is not a valid {kind} ({exc})", loc)
             return None
+        if isinstance(value, str) and _SURROGATE_PAIR.search(value):
+            value = _SURROGATE_PAIR.sub(_join_pair, value)
         if isinstance(value, str) and _BAD_CHARS.search(value):
             mark = node.start_mark
             self.warnings.append(
