@@ -8,6 +8,7 @@ from these same classes. No I/O happens here.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,7 @@ from pydantic import (
 )
 
 from briefgen.content.markdown import Markdown
+from briefgen.content.yamlsource import clean_text
 
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
@@ -37,14 +39,23 @@ def _one_line(value: Any) -> Any:
     return _BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
+def _clean(value: Any) -> Any:
+    """No control characters, non-characters or lone surrogates, however the text arrived:
+    the YAML loader removes them with a warning, and this keeps briefs built in Python
+    (``Brief.model_validate``) and slide plans just as safe for lxml and python-pptx."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
 Line = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=400),
+    BeforeValidator(_clean),
     AfterValidator(_one_line),
 ]
 MarkdownText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    BeforeValidator(_clean),
     AfterValidator(Markdown),
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -85,7 +96,7 @@ DateLabel = Annotated[
     WithJsonSchema({"anyOf": [_LINE_SCHEMA, {"type": "integer", "minimum": 1, "maximum": 9999}]}),
 ]
 # Table cells and chart categories: text, with bare numbers and years accepted as written.
-Cell = Annotated[str | int | float | None, AfterValidator(_one_line)]
+Cell = Annotated[str | int | float | None, BeforeValidator(_clean), AfterValidator(_one_line)]
 Label = Annotated[
     Line,
     BeforeValidator(
@@ -126,9 +137,25 @@ class Quote(Model):
     tags: list[Tag] = []
 
 
+MAX_CHART_VALUE = 1e15
+
+
+def _finite(value: Any) -> Any:
+    """Chart values are numbers a chart can draw: YAML's ``.inf`` and ``.nan`` are not, and
+    pygal's axis arithmetic overflows on values near 1e308."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} cannot be plotted; give a number, or ~ for no value")
+    if value is not None and abs(value) > MAX_CHART_VALUE:
+        raise ValueError(f"{value:g} is too large to plot; the limit is ±{MAX_CHART_VALUE:g}")
+    return value
+
+
+ChartValue = Annotated[float | int | None, AfterValidator(_finite)]
+
+
 class Series(Model):
     name: Line
-    values: list[float | int | None] = Field(min_length=1)
+    values: list[ChartValue] = Field(min_length=1)
 
 
 class _FigureBase(Model):
@@ -184,7 +211,14 @@ class Source(Model):
     title: Line
     publisher: Line | None = None
     date: IsoDate | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+    url: (
+        Annotated[
+            str,
+            StringConstraints(pattern=r"^https?://\S+$", max_length=2000),
+            BeforeValidator(_clean),
+        ]
+        | None
+    ) = None
     tags: list[Tag] = []
 
 
