@@ -135,6 +135,8 @@ class Measurer:
 
 @lru_cache(maxsize=65536)
 def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
+    if "\n" in text:  # several lines (a table cell): as wide as the widest; raqm fails on "\n"
+        return max(font.getlength(line) for line in text.split("\n"))
     return font.getlength(text)
 
 
@@ -146,6 +148,12 @@ def _words(runs: Sequence[Run]) -> Iterable[tuple[str, bool]]:
             continue
         word = ""
         for char in run.text:
+            if char == "\n":  # a line break inside a run: a table cell of several lines
+                if word:
+                    yield word, run.bold
+                yield "\n", False
+                word = ""
+                continue
             word += char
             if char == " ":
                 yield word, run.bold
