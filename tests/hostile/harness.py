@@ -61,7 +61,7 @@ sections:
 """
 
 # A located one-line message (``file:line[:col]: …``) or a plain ``error:``/``warning:`` line.
-ONE_LINE = re.compile(r"^(?:error: |warning: |[^\s:()][^:]*(?::\d+){0,2}: )\S")
+ONE_LINE = re.compile(r"^(?:error: |warning: |(?:builtin:)?[^\s:()][^:]*(?::\d+){0,2}: )\S")
 ALLOWED_LINK = re.compile(r"^(?:https?://|mailto:|#)", re.IGNORECASE)
 
 
@@ -239,12 +239,12 @@ def briefgen(root: Path, args: list[str], timeout: float = 180) -> Run:
 
 
 def outputs(root: Path) -> list[Path]:
-    """Every file briefgen left in ``output/`` except its manifest."""
+    """Every file briefgen left in ``output/`` except its own records (``.briefgen-*``)."""
     folder = root / "output"
     if not folder.exists():
         return []
     return sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.name != ".briefgen-manifest.json"
+        p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".briefgen-")
     )
 
 
