@@ -279,6 +279,8 @@ def _report_build(state: State, result: Any, as_json: bool) -> None:
         _print_table(result)
     for failed in result.failed:
         error = failed.error or "failed"
+        if state.debug and failed.detail:  # the render's own traceback, for a bug report
+            click.echo(failed.detail.rstrip(), err=True)
         click.echo(error if _located(error) else f"error: {error}", err=True)
     if result.exit_code:
         sys.exit(result.exit_code)

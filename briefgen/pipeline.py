@@ -326,6 +326,7 @@ def _finish(target: Target, outcome: Outcome, state: _State, warnings: list[str]
     result = outcome.rendered
     if result is None:  # reported with the others; the rest of the build goes on
         out.status, out.error, out.exit_code = "failed", outcome.error, outcome.exit_code
+        out.detail = outcome.detail
         return out
     atomic_write(target.path, result.data)
     state.record(target, outcome)

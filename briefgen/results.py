@@ -27,6 +27,7 @@ class Output:
     status: str = "written"  # written | unchanged | failed
     error: str | None = None
     exit_code: int = 0
+    detail: str | None = None  # a failure's traceback, shown with --debug
 
 
 @dataclass

@@ -44,6 +44,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -101,6 +102,7 @@ class Outcome:
     error: str | None = None
     exit_code: int = 0
     reads: dict[str, str | None] = field(default_factory=dict)
+    detail: str | None = None  # the failure's traceback, which the CLI shows with --debug
 
     @property
     def ok(self) -> bool:
@@ -141,7 +143,11 @@ def render_job(job: RenderJob, renderer: Callable[[RenderJob], Rendered] | None 
     tracked = replace(job, project=recording)  # type: ignore[arg-type]
     outcome = Outcome(job.label)
     try:
-        outcome.rendered = renderer(tracked)
+        try:
+            outcome.rendered = renderer(tracked)
+        except Exception:
+            outcome.detail = traceback.format_exc()
+            raise
     except MemoryError:
         outcome.error, outcome.exit_code = _out_of_memory(job), EXIT_RENDER
     except BriefgenError as exc:
