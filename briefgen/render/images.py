@@ -48,7 +48,8 @@ def check_image(name: str, data: bytes) -> str:
             f"{name}: not a readable {expected} image{_looks_like(data)} ({type(exc).__name__})"
         ) from None
     if fmt != expected:
-        raise InputError(f"{name}: the file is a {fmt} image, not {expected}; fix its name")
+        article = "an" if str(fmt)[:1] in "AEIOU" else "a"
+        raise InputError(f"{name}: the file is {article} {fmt} image, not {expected}; fix its name")
     return expected
 
 
@@ -91,11 +92,13 @@ def check_fetched(name: str, data: bytes) -> None:
 
     try:
         with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
+            fmt, (width, height) = image.format, image.size
     except Image.DecompressionBombError:
         raise InputError(f"{name}: image is over the limit of {MAX_PIXELS:,} pixels") from None
     except Exception:  # Pillow cannot read it, so WeasyPrint cannot use it as a raster image
         return
+    if fmt not in _FORMATS.values():  # EPS would run Ghostscript; TIFF, PSD… are not web images
+        raise InputError(f"{name}: {fmt} images are not used; only PNG, JPEG, GIF, WebP and SVG")
     if width * height > MAX_PIXELS:
         raise InputError(
             f"{name}: {width}×{height} pixels is over the limit of {MAX_PIXELS:,} pixels"
