@@ -322,9 +322,14 @@ def _read_zip(data: bytes, out: Texts) -> None:
             text = body.decode("utf-8", "replace")
             out.parts.append(text)
             if name.endswith(".rels"):
-                out.links += re.findall(
-                    r'Target="([^"]*)"[^>]*TargetMode="External"', text
-                ) + re.findall(r'TargetMode="External"[^>]*Target="([^"]*)"', text)
+                for rel in re.findall(r"<Relationship\b[^>]*>", text):
+                    if 'TargetMode="External"' not in rel:
+                        continue
+                    target = html.unescape(re.search(r'Target="([^"]*)"', rel)[1])
+                    if rel.find('/relationships/hyperlink"') >= 0:
+                        out.links.append(target)
+                    else:  # a linked picture or object: PowerPoint would fetch or open it
+                        out.active.append(f"{name}: linked {target}")
             if re.match(r"ppt/(slides|notesSlides)/[^/]+\.xml$", name):
                 runs = re.findall(r"<a:t>([^<]*)</a:t>", text)
                 out.text += html.unescape("\n".join(runs)) + "\n"

@@ -61,7 +61,32 @@ def open_reference(tset: TemplateSet) -> PresentationType:
     else:
         prs = Presentation()
     _drop_slides(prs)
+    if ref:
+        _check_self_contained(ref, prs)
     return prs
+
+
+def _check_self_contained(ref: str, prs: PresentationType) -> None:
+    """A reference deck's masters and layouts go into every deck built on it, external
+    relationships included: a picture linked to a web address would be fetched by PowerPoint
+    when the deck is opened, an object linked to a file would point at that file. Only web
+    and mail hyperlinks may point outside the deck."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from briefgen.content.markdown import ALLOWED_SCHEMES
+
+    for part in prs.part.package.iter_parts():
+        for rel in part.rels.values():
+            if not rel.is_external:
+                continue
+            target = rel.target_ref
+            if rel.reltype == RT.HYPERLINK and target.lower().startswith(ALLOWED_SCHEMES):
+                continue
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            raise InputError(
+                f"{ref}: {part.partname} has a linked {kind} outside the deck ({target}); "
+                "a reference deck must be self-contained: embed it or remove it"
+            )
 
 
 def _drop_slides(prs: PresentationType) -> None:
