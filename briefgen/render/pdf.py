@@ -142,6 +142,19 @@ def _check_pages(job: RenderJob, document: Document) -> None:
             )
 
 
+def _refuse_attachments(job: RenderJob, document: Document) -> None:
+    """A PDF attachment embeds a file's raw bytes: through ``<link rel=attachment>`` a template
+    could put any project file into any audience's PDF, the brief's own YAML with the items
+    that audience excludes among them. A brief has no use for attachments, so none are made."""
+    urls = [t for page in document.pages for kind, t, *_ in page.links if kind == "attachment"]
+    if urls or getattr(document.metadata, "attachments", None):
+        what = urls[0].removeprefix(PROJECT_BASE).removeprefix(TEMPLATE_BASE) if urls else "a file"
+        raise InputError(
+            f"{job.label}: the template attaches {what} to the PDF; "
+            "briefgen does not embed files in PDFs (remove rel=attachment)"
+        )
+
+
 _glib_handler: object = None
 
 
@@ -208,6 +221,7 @@ def lay_out(job: RenderJob, out: BinaryIO | None = None) -> tuple[Document, list
     try:
         document = HTML(string=html, base_url=TEMPLATE_BASE, url_fetcher=fetcher).render()
         _check_pages(job, document)
+        _refuse_attachments(job, document)
         if out is not None:
             document.write_pdf(out, pdf_identifier=b"briefgen", uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
