@@ -288,7 +288,7 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def measure(work: Path, quick: bool) -> Results:
+def measure(work: Path, quick: bool, only: set[str]) -> Results:
     from briefgen.pipeline import prepare
     from briefgen.project import open_workspace
     from briefgen.render import run
@@ -303,15 +303,19 @@ def measure(work: Path, quick: bool) -> Results:
     out = work / "out"
     runner.run(bg("build", "-o", str(out), "--force"), sample)  # fills the bytecode cache
 
+    def want(name: str) -> bool:
+        return not only or name in only
+
     # -- start-up
-    times = runner.best((lambda: runner.run(bg("--help"), sample), "help"))
-    res.data["help_s"] = times["help"]
-    res.add(
-        "briefgen --help",
-        f"{times['help']:.3f} s",
-        "",
-        f"<= 0.15 s: {verdict(times['help'] <= 0.15)}",
-    )
+    if want("startup"):
+        times = runner.best((lambda: runner.run(bg("--help"), sample), "help"))
+        res.data["help_s"] = times["help"]
+        res.add(
+            "briefgen --help",
+            f"{times['help']:.3f} s",
+            "",
+            f"<= 0.15 s: {verdict(times['help'] <= 0.15)}",
+        )
 
     # -- the peers' inputs, from briefgen's own renders
     ws = open_workspace(sample)
@@ -331,46 +335,49 @@ def measure(work: Path, quick: bool) -> Results:
     (peers / "brief.md").write_text(markdown_of(job["pdf"].view), "utf-8")
 
     # -- one document, cold
-    def cold(fmt: str) -> Callable[[], float]:
-        return lambda: runner.run(
-            bg("build", "-a", "press", "-f", fmt, "-o", str(work / f"cold-{fmt}"), "--force"),
-            sample,
+    if want("cold"):
+
+        def cold(fmt: str) -> Callable[[], float]:
+            return lambda: runner.run(
+                bg("build", "-a", "press", "-f", fmt, "-o", str(work / f"cold-{fmt}"), "--force"),
+                sample,
+            )
+
+        def wp_peer() -> float:
+            return runner.run([PY, "weasyprint_peer.py", "brief.html", "peer.pdf"], peers)
+
+        def pptx_peer() -> float:
+            return runner.run([PY, "pptx_peer.py", "slides.json", "peer.pptx"], peers)
+
+        times = runner.best(
+            (cold("pdf"), "pdf"),
+            (wp_peer, "weasyprint"),
+            (cold("pptx"), "pptx"),
+            (pptx_peer, "python-pptx"),
+            (cold("html"), "html"),
         )
-
-    def wp_peer() -> float:
-        return runner.run([PY, "weasyprint_peer.py", "brief.html", "peer.pdf"], peers)
-
-    def pptx_peer() -> float:
-        return runner.run([PY, "pptx_peer.py", "slides.json", "peer.pptx"], peers)
-
-    times = runner.best(
-        (cold("pdf"), "pdf"),
-        (wp_peer, "weasyprint"),
-        (cold("pptx"), "pptx"),
-        (pptx_peer, "python-pptx"),
-        (cold("html"), "html"),
-    )
-    res.data.update({f"cold_{k}_s": v for k, v in times.items()})
-    ratio = times["pdf"] / times["weasyprint"]
-    res.add(
-        "cold PDF build, one audience",
-        f"{times['pdf']:.2f} s",
-        f"plain WeasyPrint {times['weasyprint']:.2f} s = {ratio:.2f}x",
-        f"<= 1.15x: {verdict(ratio <= 1.15)}",
-    )
-    ratio = times["pptx"] / times["python-pptx"]
-    res.add(
-        "cold PPTX build, one audience",
-        f"{times['pptx']:.2f} s",
-        f"minimal python-pptx {times['python-pptx']:.2f} s = {ratio:.2f}x",
-        f"<= 1.5x: {verdict(ratio <= 1.5)}",
-    )
-    res.add("cold HTML build, one audience", f"{times['html']:.2f} s")
+        res.data.update({f"cold_{k}_s": v for k, v in times.items()})
+        ratio = times["pdf"] / times["weasyprint"]
+        res.add(
+            "cold PDF build, one audience",
+            f"{times['pdf']:.2f} s",
+            f"plain WeasyPrint {times['weasyprint']:.2f} s = {ratio:.2f}x",
+            f"<= 1.15x: {verdict(ratio <= 1.15)}",
+        )
+        ratio = times["pptx"] / times["python-pptx"]
+        res.add(
+            "cold PPTX build, one audience",
+            f"{times['pptx']:.2f} s",
+            f"minimal python-pptx {times['python-pptx']:.2f} s = {ratio:.2f}x",
+            f"<= 1.5x: {verdict(ratio <= 1.5)}",
+        )
+        res.add("cold HTML build, one audience", f"{times['html']:.2f} s")
 
     # -- one document, warm (in this process, after a first render)
     warm: dict[str, float] = {}
     units: dict[str, int] = {}
-    for fmt in ("pdf", "pptx", "html"):
+
+    def warm_render(fmt: str) -> None:
         run(job[fmt])
         best = float("inf")
         for _ in range(runner.runs):
@@ -379,140 +386,155 @@ def measure(work: Path, quick: bool) -> Results:
             best = min(best, time.perf_counter() - started)
         warm[fmt] = best
         units[fmt] = rendered.pages or rendered.slides or 1
-    res.data.update({f"warm_{k}_s": v for k, v in warm.items()})
-    pandoc = pandoc_path()
-    md_pptx = md_pdf = None
-    if pandoc:
-        (peers / "html_to_pdf.py").write_text(PLAIN_WEASYPRINT)
 
-        def pandoc_pptx() -> float:
-            return runner.run([pandoc, "brief.md", "-o", "pandoc.pptx"], peers)
+    if want("warm"):
+        for fmt in ("pdf", "pptx", "html"):
+            warm_render(fmt)
+        res.data.update({f"warm_{k}_s": v for k, v in warm.items()})
+        pandoc = pandoc_path()
+        md_pptx = md_pdf = None
+        if pandoc:
+            (peers / "html_to_pdf.py").write_text(PLAIN_WEASYPRINT)
 
-        def pandoc_pdf() -> float:
-            return runner.run([pandoc, "brief.md", "-s", "-o", "pandoc.html"], peers) + runner.run(
-                [PY, "html_to_pdf.py", "pandoc.html", "pandoc.pdf"], peers
+            def pandoc_pptx() -> float:
+                return runner.run([pandoc, "brief.md", "-o", "pandoc.pptx"], peers)
+
+            def pandoc_pdf() -> float:
+                return runner.run(
+                    [pandoc, "brief.md", "-s", "-o", "pandoc.html"], peers
+                ) + runner.run([PY, "html_to_pdf.py", "pandoc.html", "pandoc.pdf"], peers)
+
+            times = runner.best((pandoc_pptx, "pptx"), (pandoc_pdf, "pdf"))
+            md_pptx, md_pdf = times["pptx"], times["pdf"]
+            res.data.update({"pandoc_pptx_s": md_pptx, "pandoc_pdf_s": md_pdf})
+        else:
+            res.notes.append(
+                "pandoc peers skipped: pip install 'briefgen[bench]' (pypandoc-binary)"
             )
-
-        times = runner.best((pandoc_pptx, "pptx"), (pandoc_pdf, "pdf"))
-        md_pptx, md_pdf = times["pptx"], times["pdf"]
-        res.data.update({"pandoc_pptx_s": md_pptx, "pandoc_pdf_s": md_pdf})
-    else:
-        res.notes.append("pandoc peers skipped: pip install 'briefgen[bench]' (pypandoc-binary)")
-    res.add(
-        f"warm PDF, sample ({units['pdf']} pages)",
-        f"{warm['pdf']:.3f} s",
-        f"pandoc -> WeasyPrint {md_pdf:.2f} s = {warm['pdf'] / md_pdf:.2f}x" if md_pdf else "",
-        f"<= 0.2 s per 2 pages: {verdict(warm['pdf'] / units['pdf'] * 2 <= 0.2)} "
-        f"({warm['pdf'] / units['pdf'] * 2:.3f} s per 2 pages)",
-    )
-    res.add(
-        f"warm PPTX, sample ({units['pptx']} slides)",
-        f"{warm['pptx']:.3f} s",
-        f"pandoc md->pptx {md_pptx:.2f} s = {warm['pptx'] / md_pptx:.2f}x" if md_pptx else "",
-        f"<= 0.05 s: {verdict(warm['pptx'] <= 0.05)}",
-    )
-    res.add("warm HTML, sample", f"{warm['html']:.3f} s")
+        res.add(
+            f"warm PDF, sample ({units['pdf']} pages)",
+            f"{warm['pdf']:.3f} s",
+            f"pandoc -> WeasyPrint {md_pdf:.2f} s = {warm['pdf'] / md_pdf:.2f}x" if md_pdf else "",
+            f"<= 0.2 s per 2 pages: {verdict(warm['pdf'] / units['pdf'] * 2 <= 0.2)} "
+            f"({warm['pdf'] / units['pdf'] * 2:.3f} s per 2 pages)",
+        )
+        res.add(
+            f"warm PPTX, sample ({units['pptx']} slides)",
+            f"{warm['pptx']:.3f} s",
+            f"pandoc md->pptx {md_pptx:.2f} s = {warm['pptx'] / md_pptx:.2f}x" if md_pptx else "",
+            f"<= 0.05 s: {verdict(warm['pptx'] <= 0.05)}",
+        )
+        res.add("warm HTML, sample", f"{warm['html']:.3f} s")
 
     # -- scale of one brief
-    long = briefs.project(work / "long", {"long": briefs.scaled(20)})
-    long_plan = prepare(open_workspace(long), None, ["press"], ["pdf", "pptx"])
-    for target in long_plan.targets:
-        fmt = target.job.format
-        started = time.perf_counter()
-        rendered = run(target.job)
-        seconds = time.perf_counter() - started
-        n = rendered.pages or rendered.slides
-        per, base = seconds / n, warm[fmt] / units[fmt]
-        unit = "page" if fmt == "pdf" else "slide"
-        res.data[f"scale20_{fmt}_per_{unit}_s"] = per
-        res.add(
-            f"20x brief, {fmt} ({n} {unit}s)",
-            f"{seconds:.2f} s",
-            f"{per * 1000:.1f} ms/{unit} vs sample {base * 1000:.1f} = {per / base:.2f}x",
-            f"<= 1.2x: {verdict(per / base <= 1.2)}",
-        )
+    if want("scale"):
+        long = briefs.project(work / "long", {"long": briefs.scaled(20)})
+        long_plan = prepare(open_workspace(long), None, ["press"], ["pdf", "pptx"])
+        for target in long_plan.targets:
+            fmt = target.job.format
+            if fmt not in warm:
+                warm_render(fmt)
+            started = time.perf_counter()
+            rendered = run(target.job)
+            seconds = time.perf_counter() - started
+            n = rendered.pages or rendered.slides
+            per, base = seconds / n, warm[fmt] / units[fmt]
+            unit = "page" if fmt == "pdf" else "slide"
+            res.data[f"scale20_{fmt}_per_{unit}_s"] = per
+            res.add(
+                f"20x brief, {fmt} ({n} {unit}s)",
+                f"{seconds:.2f} s",
+                f"{per * 1000:.1f} ms/{unit} vs sample {base * 1000:.1f} = {per / base:.2f}x",
+                f"<= 1.2x: {verdict(per / base <= 1.2)}",
+            )
 
     # -- many documents: 1 and N workers
-    count = 4 if quick else 8
-    batch = briefs.batch(work / "batch", count)
-    docs = count * 3 * 3
-    for n in sorted({1, jobs}):
-        times = (
-            runner.best(
-                (lambda n=n: runner.run(bg("build", "-j", str(n), "--force", "-q"), batch), "t")
+    if want("batch"):
+        count = 4 if quick else 8
+        batch = briefs.batch(work / "batch", count)
+        docs = count * 3 * 3
+        for n in sorted({1, jobs}):
+            times = (
+                runner.best(
+                    (lambda n=n: runner.run(bg("build", "-j", str(n), "--force", "-q"), batch), "t")
+                )
+                if not quick
+                else {"t": runner.run(bg("build", "-j", str(n), "--force", "-q"), batch)}
             )
-            if not quick
-            else {"t": runner.run(bg("build", "-j", str(n), "--force", "-q"), batch)}
-        )
-        res.data[f"batch_{n}_workers_s"] = times["t"]
-        res.add(
-            f"batch of {docs} documents, {n} worker(s)",
-            f"{times['t']:.1f} s",
-            f"{docs / times['t']:.1f} documents/s",
-        )
-    if jobs > 1:
-        speedup = res.data["batch_1_workers_s"] / res.data[f"batch_{jobs}_workers_s"]
-        res.add(
-            f"speed-up with {jobs} workers",
-            f"{speedup:.2f}x",
-            "",
-            f">= 1.7x: {verdict(speedup >= 1.7)}",
-        )
-    else:
-        res.notes.append("one core: the N-worker batch is the 1-worker batch")
+            res.data[f"batch_{n}_workers_s"] = times["t"]
+            res.add(
+                f"batch of {docs} documents, {n} worker(s)",
+                f"{times['t']:.1f} s",
+                f"{docs / times['t']:.1f} documents/s",
+            )
+        if jobs > 1:
+            speedup = res.data["batch_1_workers_s"] / res.data[f"batch_{jobs}_workers_s"]
+            res.add(
+                f"speed-up with {jobs} workers",
+                f"{speedup:.2f}x",
+                "",
+                f">= 1.7x: {verdict(speedup >= 1.7)}",
+            )
+        else:
+            res.notes.append("one core: the N-worker batch is the 1-worker batch")
 
     # -- memory: 500 documents against 20 (press only: the same mix of formats)
-    small_n, large_n = (7, 60) if quick else (7, 167)
-    config = briefs.CONFIG.read_text("utf-8")
-    base_data = briefs.sample_data()
-    peaks = {}
-    for n in (small_n, large_n):
-        root = briefs.project(
-            work / f"mem{n}", {f"b{i:03d}": briefs.variant(i, base_data) for i in range(n)}, config
-        )
-        seconds, pss, rss = peak_memory(bg("build", "-a", "press", "--force", "-q"), root, env)
-        peaks[n] = pss
-        res.data[f"memory_{n * 3}_docs_pss_mb"] = pss / 1024
+    if want("memory"):
+        small_n, large_n = (7, 60) if quick else (7, 167)
+        config = briefs.CONFIG.read_text("utf-8")
+        base_data = briefs.sample_data()
+        peaks = {}
+        for n in (small_n, large_n):
+            root = briefs.project(
+                work / f"mem{n}",
+                {f"b{i:03d}": briefs.variant(i, base_data) for i in range(n)},
+                config,
+            )
+            seconds, pss, rss = peak_memory(bg("build", "-a", "press", "--force", "-q"), root, env)
+            peaks[n] = pss
+            res.data[f"memory_{n * 3}_docs_pss_mb"] = pss / 1024
+            res.add(
+                f"peak memory, {n * 3} documents",
+                f"{pss / 1024:.0f} MB PSS",
+                f"({rss / 1024:.0f} MB RSS summed; {seconds:.0f} s)",
+            )
+        ratio = peaks[large_n] / peaks[small_n]
         res.add(
-            f"peak memory, {n * 3} documents",
-            f"{pss / 1024:.0f} MB PSS",
-            f"({rss / 1024:.0f} MB RSS summed; {seconds:.0f} s)",
+            f"peak memory {large_n * 3} vs {small_n * 3} documents",
+            f"{ratio:.2f}x",
+            "",
+            f"<= 1.2x: {verdict(ratio <= 1.2)}",
         )
-    ratio = peaks[large_n] / peaks[small_n]
-    res.add(
-        f"peak memory {large_n * 3} vs {small_n * 3} documents",
-        f"{ratio:.2f}x",
-        "",
-        f"<= 1.2x: {verdict(ratio <= 1.2)}",
-    )
 
     # -- incremental: nothing changed
-    runner.run(bg("build", "-o", str(out)), sample)
-    times = runner.best((lambda: runner.run(bg("build", "-o", str(out), "-q"), sample), "t"))
-    res.data["no_change_s"] = times["t"]
-    res.add(
-        "build with nothing changed (9 outputs)",
-        f"{times['t']:.3f} s",
-        "",
-        f"<= 0.3 s: {verdict(times['t'] <= 0.3)}",
-    )
+    if want("incremental"):
+        runner.run(bg("build", "-o", str(out)), sample)
+        times = runner.best((lambda: runner.run(bg("build", "-o", str(out), "-q"), sample), "t"))
+        res.data["no_change_s"] = times["t"]
+        res.add(
+            "build with nothing changed (9 outputs)",
+            f"{times['t']:.3f} s",
+            "",
+            f"<= 0.3 s: {verdict(times['t'] <= 0.3)}",
+        )
 
     # -- watch
-    lat = watch_latency(sample, env, 3 if quick else 6)
-    res.data.update(lat)
-    res.add(
-        "watch: save -> HTML rewritten",
-        f"{lat['watch_html_s']:.2f} s",
-        "(median)",
-        f"<= 0.2 s: {verdict(lat['watch_html_s'] <= 0.2)}",
-    )
-    res.add(
-        "watch: save -> first PDF rewritten",
-        f"{lat['watch_pdf_s']:.2f} s",
-        "(median)",
-        f"<= 0.5 s: {verdict(lat['watch_pdf_s'] <= 0.5)}",
-    )
-    res.add("watch: save -> all 9 outputs", f"{lat['watch_all_s']:.2f} s", "(median)")
+    if want("watch"):
+        lat = watch_latency(sample, env, 3 if quick else 6)
+        res.data.update(lat)
+        res.add(
+            "watch: save -> HTML rewritten",
+            f"{lat['watch_html_s']:.2f} s",
+            "(median)",
+            f"<= 0.2 s: {verdict(lat['watch_html_s'] <= 0.2)}",
+        )
+        res.add(
+            "watch: save -> first PDF rewritten",
+            f"{lat['watch_pdf_s']:.2f} s",
+            "(median)",
+            f"<= 0.5 s: {verdict(lat['watch_pdf_s'] <= 0.5)}",
+        )
+        res.add("watch: save -> all 9 outputs", f"{lat['watch_all_s']:.2f} s", "(median)")
     return res
 
 
@@ -596,10 +618,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller batches")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts: startup,cold,warm,scale,batch,memory,incremental,watch",
+    )
     args = parser.parse_args()
+    only = {p for p in args.only.split(",") if p}
     with workspace(args.keep) as work:
         print(f"measuring in {work} ({os.cpu_count()} cores)", flush=True)
-        res = measure(work, args.quick)
+        res = measure(work, args.quick, only)
     print()
     print(table(res))
     if args.json:

@@ -217,7 +217,11 @@ class Rebuilder:
 
         self.ws = open_workspace(self.project)
         self.plan = self._prepare(self.briefs)
-        return self._execute(self.plan, force)
+        result = self._execute(self.plan, force)
+        warm_up = getattr(self.pool, "warm_up", None)
+        if warm_up is not None:
+            warm_up()  # a long session: workers forked from now on start warm
+        return result
 
     def rebuild(self, paths: Iterable[Path]) -> BuildResult | None:
         """Rebuild after ``paths`` changed; None when none of them is an input of the build.

@@ -23,7 +23,9 @@ heavy libraries once and then render job after job. :class:`Pool` is that set of
   parent kills a worker whose job runs past ``timeout`` seconds, reports a one-line error
   naming the output, and goes on with the next job on a fresh worker.
 * **Recycling.** A worker exits after ``max_tasks`` documents (and after any failure), and a
-  fresh fork of the zygote takes its place: memory stays flat over long batches.
+  fresh fork of the zygote takes its place: memory stays flat over long batches. Before the
+  first replacement, the zygote renders a small brief in each format (:meth:`Pool.warm_up`),
+  so what a process's first render sets up is shared by every later worker.
 * **No orphans.** Workers and the zygote ignore Ctrl-C (the parent handles it and kills
   them), die with their parent (``PR_SET_PDEATHSIG``) and exit when their pipe closes.
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import hashlib
 import os
 import pickle
@@ -70,7 +73,7 @@ WARM_MODULES: dict[str, tuple[str, ...]] = {
     "html": ("briefgen.render.html",),
 }
 HEAVY_MODULES = ("weasyprint", "pptx")
-DEFAULT_MAX_TASKS = 50  # documents per worker before it is replaced by a fresh fork
+DEFAULT_MAX_TASKS = 25  # documents per worker before it is replaced by a fresh fork
 STARTUP_TIMEOUT = 120.0  # seconds for a requested worker to say hello (the zygote imports first)
 _MSG_LIMIT = 1024
 
@@ -261,6 +264,62 @@ def _warm(fmt: str) -> None:
             importlib.import_module(name)
 
 
+# A small brief rendered once in the zygote, when asked, so that what a first render sets up
+# (fonts, layout and PDF code paths, chart parts) is there in every worker forked after it.
+_WARM_UP_BRIEF = {
+    "title": "Warm-up",
+    "date": "2026-01-01",
+    "summary": "Warming up the **renderers**, with *emphasis* and a [link](https://example.org).",
+    "key_messages": ["One message."],
+    "sections": [
+        {
+            "id": "one",
+            "title": "One",
+            "lead": "A lead.",
+            "points": ["A point.", {"text": "Another point.", "detail": "Its detail."}],
+            "quotes": [{"text": "A quote.", "speaker": "Someone"}],
+            "figures": [
+                {
+                    "id": "bars",
+                    "kind": "chart",
+                    "title": "Bars",
+                    "chart": "column",
+                    "categories": ["a", "b"],
+                    "series": [{"name": "s", "values": [1, 2]}],
+                },
+                {
+                    "id": "grid",
+                    "kind": "table",
+                    "title": "Grid",
+                    "columns": ["a", "b"],
+                    "rows": [["1", "2"]],
+                },
+            ],
+        }
+    ],
+    "timeline": [{"date": "2026", "event": "An event."}],
+}
+
+
+def _warm_up(formats: Iterable[str]) -> None:
+    """Render the warm-up brief in each of ``formats`` and throw the results away."""
+    try:
+        from briefgen.audience import select
+        from briefgen.files import FileTree
+        from briefgen.model import Brief, Project
+        from briefgen.render import RenderJob, run
+        from briefgen.templates import load_set
+
+        brief = Brief.model_validate(_WARM_UP_BRIEF)
+        view = select(brief, "warm-up", "all", Project.model_validate({"audiences": {"all": {}}}))
+        tset = load_set("default", None)
+    except Exception:  # best effort: a worker warms up on its first real job anyway
+        return
+    for fmt in formats:
+        with contextlib.suppress(Exception):
+            run(RenderJob(view, tset, FileTree("project", None, {}), fmt))  # type: ignore[arg-type]
+
+
 def _zygote_main(ctl: socket.socket, warm: Sequence[str]) -> None:
     """Import the renderers, then fork a worker for each request that arrives on ``ctl``.
 
@@ -274,8 +333,9 @@ def _zygote_main(ctl: socket.socket, warm: Sequence[str]) -> None:
     todo = [f for f in dict.fromkeys(warm) if f in WARM_MODULES]
     done: set[str] = set()
     requests: deque[tuple[list[str], int]] = deque()
+    rehearse = False  # asked to render the warm-up brief (before recycled workers are forked)
     while True:
-        block = not todo and not requests
+        block = not todo and not requests and not rehearse
         while True:
             readable, _, _ = select.select([ctl], [], [], None if block else 0)
             if not readable:
@@ -286,9 +346,13 @@ def _zygote_main(ctl: socket.socket, warm: Sequence[str]) -> None:
                 data, fds = b"", []
             if not data:
                 os._exit(0)  # the pool closed: no more workers
-            needs = [f for f in data.decode("ascii", "replace").split(",") if f in WARM_MODULES]
-            for fd in fds:
-                requests.append((needs, fd))
+            if data == b"W":
+                rehearse = True
+            else:
+                names = data.decode("ascii", "replace").split(",")
+                needs = [f for f in names if f in WARM_MODULES]
+                for fd in fds:
+                    requests.append((needs, fd))
             block = False
         while requests:
             needs, fd = requests[0]
@@ -306,6 +370,10 @@ def _zygote_main(ctl: socket.socket, warm: Sequence[str]) -> None:
                 fmt = todo.pop(0)
                 _warm(fmt)
                 done.add(fmt)
+            elif rehearse:
+                _warm_up([f for f in FORMATS if f in done])
+                gc.freeze()  # what is there now stays shared with the workers forked after
+                rehearse = False
 
 
 def _fork_worker(fd: int, ctl: socket.socket) -> None:
@@ -380,6 +448,7 @@ class Pool:
         self._spawned: subprocess.Popen[bytes] | None = None
         self._ctl: socket.socket | None = None
         self._closed = False
+        self._warmed_up = False
         self.started_workers = 0  # how many worker processes this pool has had (for tests)
         self._start_zygote()
 
@@ -431,6 +500,16 @@ class Pool:
         self.started_workers += 1
         return worker
 
+    def warm_up(self) -> None:
+        """Have the zygote render a small brief in every format it loaded, so workers forked
+        after it (recycled ones, a long session's) skip what a first render costs. Asked
+        for when a batch is long enough to recycle workers; ``briefgen watch`` asks at once."""
+        if self._warmed_up or self._ctl is None:
+            return
+        self._warmed_up = True
+        with contextlib.suppress(OSError):
+            self._ctl.send(b"W")
+
     def _drop(self, worker: _Worker, kill: bool = False) -> None:
         if kill and worker.pid:
             with contextlib.suppress(OSError):
@@ -476,8 +555,10 @@ class Pool:
                     self._drop(worker, kill=True)
 
     def _staff(self, pending: int, needs: Sequence[str]) -> None:
-        """Have enough workers, live or starting, for the work left."""
-        live = [w for w in self._workers if not w.retiring]
+        """Have enough workers, live or starting, for the work left. A retiring worker is
+        replaced once it has finished, not before: never more than ``size`` workers at once,
+        so memory stays flat (a warm fork costs milliseconds)."""
+        live = self._workers
         idle_or_starting = sum(1 for w in live if w.seq is None)
         busy = len(live) - idle_or_starting
         wanted = min(self.size, busy + pending) - len(live)
@@ -487,6 +568,8 @@ class Pool:
     def _dispatch(self, worker: _Worker, seq: int, job: RenderJob) -> None:
         worker.tasks += 1
         worker.retiring = worker.tasks >= self.max_tasks
+        if worker.tasks * 2 >= self.max_tasks:
+            self.warm_up()  # workers will be recycled: let their successors start warm
         # The clock starts now and restarts when the worker says it has begun, so a job
         # stuck before it starts is stopped too.
         worker.seq, worker.begun, worker.timeout = seq, time.monotonic(), float(job.options.timeout)

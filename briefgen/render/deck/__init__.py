@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from functools import lru_cache
 
 from briefgen.errors import InputError
 from briefgen.render import Rendered, RenderJob
@@ -21,18 +22,28 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def measurer_for(tset: TemplateSet):
     """The text measurer for a set: its metric fonts, else the default set's with a margin."""
-    from briefgen.render.deck.fit import Measurer
-
     metrics = tset.settings.deck.metrics
     if "regular" in metrics:
         bold = tset.read(metrics["bold"]) if "bold" in metrics else None
-        return Measurer(tset.read(metrics["regular"]), bold)
+        return _measurer(tset.read(metrics["regular"]), bold, 1.0)
     fonts = builtin_dir() / "default" / "fonts"
-    return Measurer(
+    return _measurer(
         (fonts / "Carlito-Regular.ttf").read_bytes(),
         (fonts / "Carlito-Bold.ttf").read_bytes(),
-        scale=1.1,
+        1.1,
     )
+
+
+@lru_cache(maxsize=8)
+def _measurer(regular: bytes, bold: bytes | None, scale: float):
+    """One measurer per set of font files in a process (a worker renders deck after deck).
+
+    Text widths are cached per font object; a new font object per deck made that cache keep
+    every deck's fonts alive, a few megabytes per deck, and measure every word again.
+    """
+    from briefgen.render.deck.fit import Measurer
+
+    return Measurer(regular, bold, scale=scale)
 
 
 def render_deck(job: RenderJob) -> Rendered:
