@@ -231,6 +231,14 @@ class _SetLoader(jinja2.BaseLoader):
             source = data.decode("utf-8")
         except UnicodeDecodeError:
             raise jinja2.TemplateNotFound(template, f"{template}: not UTF-8 text") from None
+        tags = source.count("{{") + source.count("{%")
+        if tags > MAX_TEMPLATE_TAGS:  # compiling costs ~0.1 ms and 10 kB per tag, unlimited
+            raise jinja2.TemplateSyntaxError(
+                f"{tags:,} {{{{ }}}} and {{% %}} tags; the limit is {MAX_TEMPLATE_TAGS:,} a file",
+                1,
+                template,
+                f"{label}/{rel}",
+            )
         return source, f"{label}/{rel}", lambda: True
 
 
@@ -239,6 +247,8 @@ def _not_found(name: str, tset: TemplateSet) -> str:
     return f"template '{name}' not found inside the template folders (looked in {where})"
 
 
+MAX_TEMPLATE_TAGS = 20_000
+"""Tags one template file may have: compiling happens outside the render limits."""
 MAX_VALUE = 10_000_000
 """Characters or items one template operation may make (``"x" * n``, ``"%9999d" % 1``)."""
 MAX_POWER_BITS = 100_000

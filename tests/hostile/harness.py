@@ -448,7 +448,12 @@ def _data_uri_bomb_template() -> bytes:
     return f'<p>x</p><img src="data:text/plain;base64,{bomb}">\n'.encode()
 
 
+def _too_many_tags_template() -> bytes:
+    return b"{{ x }}<p>" * 30_000 + b"\n"
+
+
 GENERATORS: dict[str, Callable[[], bytes]] = {
+    "too_many_tags_template": _too_many_tags_template,
     "data_uri_bomb_template": _data_uri_bomb_template,
     "deep_brackets": _deep_brackets,
     "deep_block": _deep_block,
