@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.content.validate import validate
-from briefgen.content.yamlsource import load_file
+from briefgen.content.yamlsource import Document, load_file
 from briefgen.errors import InputError, Problem, ValidationFailed
 from briefgen.model import Brief, Project
 from briefgen.output import slugify
@@ -96,7 +96,27 @@ def open_workspace(project: Path | str | None = None) -> Workspace:
     config_file = root / CONFIG_NAME
     doc = load_file(config_file, display_path(config_file))
     config = validate(doc, Project)
+    _check_template_names(doc, config, root / "templates")
     return Workspace(root, config, config_file, tuple(doc.warnings))
+
+
+def _check_template_names(doc: Document, config: Project, templates: Path) -> None:
+    """Every template set the config names exists: reported at its line, like any typo."""
+    from briefgen.templates import available_sets
+
+    known = available_sets(templates)
+    named = [(("template",), config.template)] + [
+        (("audiences", name, "template"), a.template)
+        for name, a in config.audiences.items()
+        if a.template
+    ]
+    problems = [
+        doc.source.problem(loc, f"unknown template set '{set_name}'; available: {', '.join(known)}")
+        for loc, set_name in named
+        if set_name not in known
+    ]
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def display_path(path: Path) -> str:
@@ -114,7 +134,8 @@ def brief_id(path: Path) -> str:
 
 def load_briefs(ws: Workspace, paths: list[Path] | None = None) -> list[LoadedBrief]:
     """Load and validate briefs (all of the project's by default), reporting all problems."""
-    files = paths or ws.brief_files()
+    # The same file named twice (or by two spellings of its path) is built once.
+    files = list(dict.fromkeys(p.resolve() for p in paths)) if paths else ws.brief_files()
     problems: list[Problem] = []
     loaded: list[LoadedBrief] = []
     ids: dict[str, Path] = {}
