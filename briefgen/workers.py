@@ -330,6 +330,7 @@ def _zygote_main(ctl: socket.socket, warm: Sequence[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool's owner handles Ctrl-C
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     _die_with_parent()
+    gc.disable()  # importing creates objects that live for good: collecting them is waste
     todo = [f for f in dict.fromkeys(warm) if f in WARM_MODULES]
     done: set[str] = set()
     requests: deque[tuple[list[str], int]] = deque()
@@ -371,8 +372,10 @@ def _zygote_main(ctl: socket.socket, warm: Sequence[str]) -> None:
                 _warm(fmt)
                 done.add(fmt)
             elif rehearse:
+                gc.enable()
                 _warm_up([f for f in FORMATS if f in done])
-                gc.freeze()  # what is there now stays shared with the workers forked after
+                gc.collect()  # the rendering's garbage, not the caches it filled
+                gc.disable()
                 rehearse = False
 
 
@@ -387,6 +390,8 @@ def _fork_worker(fd: int, ctl: socket.socket) -> None:
         try:
             ctl.close()
             _die_with_parent()
+            gc.freeze()  # the zygote's objects: never collected, so never touched (shared)
+            gc.enable()
             _worker_main(Connection(fd))
         except BaseException:
             code = 1
