@@ -204,13 +204,15 @@ def execute(
     renderer: Callable[[RenderJob], Rendered] | None = None,
     pool: Executor | None = None,
     first: Sequence[str] = SLOWEST_FIRST,
+    interleave: bool = False,
 ) -> BuildResult:
     """Render the targets of ``plan`` that are out of date and write each atomically.
 
     A target whose manifest entry has the same inputs digest, whose file still has the
     recorded hash and whose project reads are unchanged is reported ``unchanged`` and not
     rendered; ``force`` renders everything (and overwrites files briefgen did not write).
-    Renders run on ``pool`` (see :class:`Executor`), formats in the order ``first``, else in
+    Renders run on ``pool`` (see :class:`Executor`), formats in the order ``first`` (with
+    ``interleave``, one of each format in turn: the first of each comes soonest), else in
     this process, one after the other, with ``renderer`` (default: :func:`briefgen.render.run`).
     Failed renders are reported in the result; the others are written as they finish.
     """
@@ -234,7 +236,17 @@ def execute(
     try:
         if pool is not None:
             rank = {f: n for n, f in enumerate(first)}
-            todo.sort(key=lambda i: rank.get(plan.targets[i].job.format, len(rank)))
+            turn: dict[int, int] = {}  # the how-many-th target of its format
+            seen: dict[str, int] = {}
+            for i in todo:
+                fmt = plan.targets[i].job.format
+                turn[i] = seen[fmt] = seen.get(fmt, -1) + 1
+            todo.sort(
+                key=lambda i: (
+                    turn[i] if interleave else 0,
+                    rank.get(plan.targets[i].job.format, len(rank)),
+                )
+            )
             results = pool.imap([plan.targets[i].job for i in todo])
         else:
             results = ((k, render_job(plan.targets[i].job, renderer)) for k, i in enumerate(todo))

@@ -285,5 +285,10 @@ class Rebuilder:
         from briefgen.pipeline import execute
 
         return execute(
-            plan, force=force, progress=self.progress, pool=self.pool, first=FASTEST_FIRST
+            plan,
+            force=force,
+            progress=self.progress,
+            pool=self.pool,
+            first=FASTEST_FIRST,
+            interleave=True,  # a page, a PDF and a deck at once: the first of each comes soonest
         )
