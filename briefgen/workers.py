@@ -545,19 +545,28 @@ class Pool:
         try:
             while pending or busy:
                 self._staff(len(pending), needs)
-                for worker in [w for w in self._workers if w.pid and w.seq is None]:
-                    if not pending:
-                        break
-                    seq = pending.popleft()
-                    self._dispatch(worker, seq, jobs[seq])
-                    busy[seq] = worker
-                for seq, outcome in self._collect(jobs, busy):
-                    yield seq, outcome
+                self._fill(jobs, pending, busy)
+                finished = list(self._collect(jobs, busy))
+                if finished and pending:  # give the freed workers their next job first:
+                    self._staff(len(pending), needs)  # the caller writes each result
+                    self._fill(jobs, pending, busy)  # meanwhile
+                yield from finished
             clean = True
         finally:
             if not clean:
                 for worker in list(busy.values()):
                     self._drop(worker, kill=True)
+
+    def _fill(
+        self, jobs: Sequence[RenderJob], pending: deque[int], busy: dict[int, _Worker]
+    ) -> None:
+        """Give every idle worker the next pending job."""
+        for worker in [w for w in self._workers if w.pid and w.seq is None]:
+            if not pending:
+                break
+            seq = pending.popleft()
+            self._dispatch(worker, seq, jobs[seq])
+            busy[seq] = worker
 
     def _staff(self, pending: int, needs: Sequence[str]) -> None:
         """Have enough workers, live or starting, for the work left. A retiring worker is
