@@ -312,3 +312,17 @@ def table_bottom(shape, measurer) -> float:
             tallest = max(tallest, height)
         total += max(tallest, row.height / EMU_PER_PT)
     return shape.top / EMU_PER_PT + total
+
+
+def init_without_alt(root: Path) -> Path:
+    """A new project from the sample whose chart lost its alt text: the sample itself is clean,
+    so tests of how findings travel (to build warnings, JSON, the preview) make one."""
+    from briefgen import api
+
+    api.init_project(root)
+    brief = root / "content" / "us-azerbaijan.yaml"
+    lines = brief.read_text("utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.lstrip().startswith("alt:")]
+    assert len(kept) == len(lines) - 1, "the sample's chart should have exactly one alt line"
+    brief.write_text("".join(kept), "utf-8")
+    return root

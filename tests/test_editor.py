@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from support import init_without_alt
 
 from briefgen import api
 from briefgen.cli import cli
@@ -124,8 +125,7 @@ def test_quiet_and_verbose_after_the_command(project: Path):
 
 
 def test_no_color_is_honoured(tmp_path: Path):
-    root = tmp_path / "p"
-    api.init_project(root)
+    root = init_without_alt(tmp_path / "p")
     runner = CliRunner()
     args = ["-C", str(root), "check", "-a", "press"]
     colored = runner.invoke(cli, args, color=True)
@@ -136,8 +136,7 @@ def test_no_color_is_honoured(tmp_path: Path):
 
 
 def test_build_json_reports_paths_pages_slides_sizes_times(tmp_path: Path):
-    root = tmp_path / "p"
-    api.init_project(root)
+    root = init_without_alt(tmp_path / "p")
     result = CliRunner().invoke(
         cli, ["-C", str(root), "build", "-a", "press", "-f", "pdf", "-f", "pptx", "--json"]
     )

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import init_without_alt
 
-from briefgen import api
 from briefgen.serve import is_loopback, make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,9 +68,7 @@ class Running:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "preview"
-    api.init_project(root)
-    return root
+    return init_without_alt(tmp_path / "preview")
 
 
 @pytest.fixture
@@ -117,7 +115,7 @@ def test_item_page_html_pdf_slides_and_findings(server: Running):
     status, _, body = server.get("/fragment/us-azerbaijan/press/check")
     data = json.loads(body)
     assert status == 200 and data["pdf"] is True
-    assert "figure.alt" in data["findings"]  # the sample's chart has no alt text
+    assert "figure.alt" in data["findings"]  # the chart lost its alt text
     assert re.search(r"slides? \d+", data["slides"])  # deck numbers once the deck is built
 
 
