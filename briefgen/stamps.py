@@ -222,6 +222,7 @@ def record(
             for name in names:
                 inputs[os.path.join(folder, name)] = _stat(os.path.join(folder, name))
         manifest = Manifest.load(plan.output_dir)
+        inputs[str(manifest.path)] = _stat(manifest.path)  # what briefgen owns, too
         for target in plan.targets:
             entry = manifest.entry(target.path) or {}
             for rel in entry.get("reads") or {}:

@@ -200,6 +200,7 @@ def test_a_stamp_answers_a_build_with_nothing_to_do(project):
         "the logo",
         "an output removed",
         "an output edited",
+        "the manifest removed",
     ],
 )
 def test_any_change_to_an_input_voids_the_stamp(project, change):
@@ -233,6 +234,8 @@ def test_any_change_to_an_input_voids_the_stamp(project, change):
         (out / "press.pptx").unlink()
     elif change == "an output edited":
         (out / "desk.html").write_text("edited")
+    elif change == "the manifest removed":
+        (project / "output" / MANIFEST_NAME).unlink()
     assert stamps.lookup(project, formats=FORMATS) is None
 
 
