@@ -345,6 +345,7 @@ def watch(
     """
     import time
 
+    _refuse_unknown_audiences(state.project, audiences)
     pool = _start_workers(jobs, formats)
     try:
         from briefgen.render import RenderOptions
@@ -401,6 +402,22 @@ def watch(
     finally:
         if pool is not None:
             pool.close()
+
+
+def _refuse_unknown_audiences(project: Path, audiences: tuple[str, ...]) -> None:
+    """A typo in ``-a`` is a usage error (exit 2) before watching starts, not an error
+    printed after every save. A config that does not load yet is left to the watch loop,
+    which reports it and waits for the fix."""
+    if not audiences:
+        return
+    from briefgen.audience import resolve_audiences
+    from briefgen.project import open_workspace
+
+    try:
+        ws = open_workspace(project)
+    except BriefgenError:
+        return
+    resolve_audiences(ws.config, audiences)
 
 
 def _start_workers(jobs: int | None, formats: tuple[str, ...]) -> Any:

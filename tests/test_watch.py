@@ -217,3 +217,21 @@ def test_briefgen_watch_rebuilds_on_save_and_stops_on_ctrl_c(project):
     while session_processes(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert session_processes(proc.pid) == []
+
+
+def test_briefgen_watch_refuses_an_unknown_audience_at_once(project):
+    """A typo in -a is a usage error before anything is watched, not a loop of errors."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefgen", "watch", "-a", "pres", "-j", "1"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "error: unknown audience 'pres' (did you mean 'press'?); "
+        "known audiences: executive, press, desk"
+    )
+    assert "Traceback" not in proc.stderr and "watching" not in proc.stdout
+    assert not (project / "output").exists()
