@@ -136,6 +136,28 @@ def test_include_cannot_leave_the_template_folders(templates: Path, name: str):
         render_brief(templates)
 
 
+def test_a_process_compiles_a_template_once_and_again_after_an_edit(templates: Path, monkeypatch):
+    """Warm workers and watch keep compiled templates; an edited file is compiled anew."""
+    import briefgen.templates as templates_module
+
+    compiled: list[str] = []
+    original = templates_module._Sandbox.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return original(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(templates_module._Sandbox, "compile", counting)
+    write(templates, "default/brief.html.j2", "<p>cache test one {{ brief.title }}</p>\n")
+    assert "cache test one Test brief" in render_brief(templates)
+    assert compiled == ["brief.html.j2"]
+    assert "cache test one Test brief" in render_brief(templates)
+    assert compiled == ["brief.html.j2"]  # the second render reuses the compiled code
+    write(templates, "default/brief.html.j2", "<p>cache test two {{ brief.title }}</p>\n")
+    assert "cache test two Test brief" in render_brief(templates)
+    assert compiled == ["brief.html.j2"] * 2
+
+
 def test_undefined_variable_names_template_and_line(templates: Path):
     write(templates, "default/brief.html.j2", "<p>{{ brief.title }}</p>\n\n<p>{{ nope }}</p>\n")
     with pytest.raises(TemplateError) as info:
