@@ -8,6 +8,7 @@ its number, whatever the template asked for: those are not the template's to for
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 
 from pptx.enum.shapes import MSO_SHAPE
@@ -400,33 +401,57 @@ class DeckBuilder:
     # ------------------------------------------------------------ every slide
 
     def finish(self, classification: str) -> None:
-        """Classification banner (top and bottom) and "n / N" on every slide."""
-        total = len(self.prs.slides)
+        """Classification banner (top and bottom) and "n / N" on every slide.
+
+        The marks are drawn once, on the first slide, and copied as XML to the others with
+        each copy's number and shape ids set: drawing them through python-pptx on every
+        slide cost about a third of a warm deck's time.
+        """
+        slides = list(self.prs.slides)
+        if not slides:
+            return
+        marks = self._draw_marks(slides[0], classification, f"1 / {len(slides)}")
+        for n, slide in enumerate(slides[1:], start=2):
+            tree = slide.shapes._spTree
+            next_id = max((int(i) for i in tree.xpath(".//p:cNvPr/@id")), default=1) + 1
+            for element in marks:
+                copy = deepcopy(element)
+                copy.xpath("./*[1]/p:cNvPr")[0].set("id", str(next_id))
+                next_id += 1
+                if copy.xpath("./*[1]/p:cNvPr/@name") == ["Slide number"]:
+                    copy.xpath(".//a:t")[0].text = f"{n} / {len(slides)}"
+                tree.append(copy)
+
+    def _draw_marks(self, slide: Slide, classification: str, number: str) -> list:
+        """Draw the banners and the slide number on ``slide``; returns their elements."""
         width, height = int(self.prs.slide_width), int(self.prs.slide_height)
         text_w = self.measure.width(classification, 11, bold=True) + 28
         banner_w = min(int(emu(text_w)), int(width * 0.8))
         banner_h = Inches(0.3)
-        for n, slide in enumerate(self.prs.slides, start=1):
-            for where, top in (("top", Inches(0.07)), ("bottom", height - Inches(0.07) - banner_h)):
-                shape = slide.shapes.add_shape(
-                    MSO_SHAPE.RECTANGLE, (width - banner_w) // 2, top, banner_w, banner_h
-                )
-                shape.name = f"Classification ({where})"
-                shape.fill.solid()
-                shape.fill.fore_color.rgb = rgb(self.style.accent)
-                shape.line.fill.background()
-                shape.shadow.inherit = False
-                plain(
-                    shape.text_frame,
-                    classification,
-                    11,
-                    bold=True,
-                    color="#FFFFFF",
-                    align=PP_ALIGN.CENTER,
-                    margins=4,
-                )
-            box = slide.shapes.add_textbox(
-                width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
+        shapes = []
+        for where, top in (("top", Inches(0.07)), ("bottom", height - Inches(0.07) - banner_h)):
+            shape = slide.shapes.add_shape(
+                MSO_SHAPE.RECTANGLE, (width - banner_w) // 2, top, banner_w, banner_h
             )
-            box.name = "Slide number"
-            plain(box.text_frame, f"{n} / {total}", 11, color="#8A94A6", align=PP_ALIGN.RIGHT)
+            shape.name = f"Classification ({where})"
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = rgb(self.style.accent)
+            shape.line.fill.background()
+            shape.shadow.inherit = False
+            plain(
+                shape.text_frame,
+                classification,
+                11,
+                bold=True,
+                color="#FFFFFF",
+                align=PP_ALIGN.CENTER,
+                margins=4,
+            )
+            shapes.append(shape)
+        box = slide.shapes.add_textbox(
+            width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
+        )
+        box.name = "Slide number"
+        plain(box.text_frame, number, 11, color="#8A94A6", align=PP_ALIGN.RIGHT)
+        shapes.append(box)
+        return [shape._element for shape in shapes]
