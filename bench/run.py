@@ -17,6 +17,7 @@ What is measured (see bench/README.md for the method and the budgets):
   500-document batch against a 20-document batch;
 - incremental: a build with nothing changed;
 - watch: from saving the sample to its HTML and its PDF rewritten by ``briefgen watch``;
+- the sample: every audience and format rendered warm, and its whole build cold;
 - scale: seconds per page and per slide of a brief 20 times the sample, against the sample.
 
 Commands run as a user runs them: the installed ``briefgen`` script, with Python's bytecode
@@ -426,6 +427,30 @@ def measure(work: Path, quick: bool, only: set[str]) -> Results:
         )
         res.add("warm HTML, sample", f"{warm['html']:.3f} s")
 
+    # -- the sample, every audience and format (warm), and its whole build (cold)
+    if want("sample"):
+        every = prepare(ws, None, None, ["pdf", "pptx", "html"])
+        for target in every.targets:
+            rendered = run(target.job)  # warm it first
+            best = float("inf")
+            for _ in range(runner.runs):
+                started = time.perf_counter()
+                rendered = run(target.job)
+                best = min(best, time.perf_counter() - started)
+            size = f"{rendered.pages} pages" if rendered.pages else f"{rendered.slides} slides"
+            if target.job.format == "html":
+                size = f"{len(rendered.data) // 1024} KB"
+            res.data[f"sample_{target.job.view.audience.name}_{target.job.format}_s"] = best
+            res.add(
+                f"sample, {target.job.view.audience.name} {target.job.format.upper()} ({size})",
+                f"{best:.3f} s",
+                "warm render",
+            )
+        whole = bg("build", "-o", str(work / "whole"), "--force", "-q")
+        times = runner.best((lambda: runner.run(whole, sample), "t"))
+        res.data["sample_build_s"] = times["t"]
+        res.add(f"sample, whole build ({len(every.targets)} files)", f"{times['t']:.2f} s", "cold")
+
     # -- scale of one brief
     if want("scale"):
         long = briefs.project(work / "long", {"long": briefs.scaled(20)})
@@ -621,7 +646,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated parts: startup,cold,warm,scale,batch,memory,incremental,watch",
+        help="comma-separated parts: startup,cold,warm,sample,scale,batch,memory,incremental,watch",
     )
     args = parser.parse_args()
     only = {p for p in args.only.split(",") if p}

@@ -12,16 +12,13 @@ import sys
 import time
 from pathlib import Path
 
+import distributed  # the test extra has it: a missing Dask fails, never skips
 import pytest
 from support import SAMPLE_BRIEF
 
 from briefgen import api
 from briefgen.errors import InputError
 from briefgen.output import MANIFEST_NAME
-
-distributed = pytest.importorskip(
-    "distributed", reason="Dask is not installed (pip install 'briefgen[dask]')"
-)
 
 
 def free_port() -> int:
