@@ -120,6 +120,43 @@ def _complete_audiences(ctx: click.Context, _param: click.Parameter, incomplete:
     return [n for n in names if n.startswith(incomplete)]
 
 
+# Options several commands share, declared once (Click makes a new parameter per use).
+_briefs_argument = click.argument(
+    "briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path)
+)
+_audience_option = click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    shell_complete=_complete_audiences,
+    help="Only this audience (repeatable). Default: all of them.",
+)
+_format_option = click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    type=click.Choice(["pdf", "pptx", "html"]),
+    help="Only this format (repeatable): pdf, pptx, html.",
+)
+_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/ in the project).",
+)
+_allow_host_option = click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Let templates fetch from this web host (repeatable). Default: no network.",
+)
+
+
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="briefgen")
 @click.option(
@@ -145,43 +182,16 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool, deb
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-a",
-    "--audience",
-    "audiences",
-    multiple=True,
-    metavar="NAME",
-    shell_complete=_complete_audiences,
-    help="Build only this audience (repeatable). Default: all of them.",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="FORMAT",
-    type=click.Choice(["pdf", "pptx", "html"]),
-    help="Build only this format (repeatable): pdf, pptx, html.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: output/ in the project).",
-)
+@_briefs_argument
+@_audience_option
+@_format_option
+@_output_option
 @click.option(
     "--force",
     is_flag=True,
     help="Render everything, unchanged or not, and overwrite files briefgen did not write.",
 )
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST",
-    help="Let templates fetch from this web host (repeatable). Default: no network.",
-)
+@_allow_host_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.option(
     "-j",
@@ -287,38 +297,11 @@ def _report_build(state: State, result: Any, as_json: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-a",
-    "--audience",
-    "audiences",
-    multiple=True,
-    metavar="NAME",
-    shell_complete=_complete_audiences,
-    help="Only this audience (repeatable). Default: all of them.",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="FORMAT",
-    type=click.Choice(["pdf", "pptx", "html"]),
-    help="Only this format (repeatable): pdf, pptx, html.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: output/ in the project).",
-)
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST",
-    help="Let templates fetch from this web host (repeatable). Default: no network.",
-)
+@_briefs_argument
+@_audience_option
+@_format_option
+@_output_option
+@_allow_host_option
 @click.option(
     "-j",
     "--jobs",
@@ -510,7 +493,7 @@ def _size(n: int) -> str:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@_briefs_argument
 @click.pass_obj
 @_errors
 def validate(state: State, briefs: tuple[Path, ...]) -> None:
@@ -525,16 +508,8 @@ def validate(state: State, briefs: tuple[Path, ...]) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("briefs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-a",
-    "--audience",
-    "audiences",
-    multiple=True,
-    metavar="NAME",
-    shell_complete=_complete_audiences,
-    help="Check only this audience (repeatable). Default: all of them.",
-)
+@_briefs_argument
+@_audience_option
 @click.option(
     "--format",
     "output_format",
@@ -544,13 +519,7 @@ def validate(state: State, briefs: tuple[Path, ...]) -> None:
     help="json: one JSON document on stdout, for CI.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST",
-    help="Let templates fetch from this web host (repeatable), as in build.",
-)
+@_allow_host_option
 @click.pass_obj
 @_errors
 def check(
@@ -638,13 +607,7 @@ def _print_measures(report: Any) -> None:
     "your briefs: only with care.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST",
-    help="Let templates fetch from this web host (repeatable), as in build.",
-)
+@_allow_host_option
 @click.pass_obj
 @_errors
 def serve(
