@@ -41,15 +41,15 @@ FASTEST_FIRST = ("html", "pdf", "pptx")
 # ---------------------------------------------------------------- what to watch
 
 
-def watch_paths(ws: Workspace) -> list[Path]:
-    """The folders to watch for ``ws``: the project, and the built-in template sets when
-    they are a checkout outside it (for template authors; an installed package never
-    changes under a running process)."""
+def watch_paths(root: Path) -> list[Path]:
+    """The folders to watch for the project in ``root``: the project, and the built-in
+    template sets when they are a checkout outside it (for template authors; an installed
+    package never changes under a running process)."""
     from briefgen.templates import builtin_dir
 
-    paths = [ws.root]
+    paths = [root]
     builtin = builtin_dir().resolve()
-    if not builtin.is_relative_to(ws.root) and "site-packages" not in builtin.parts:
+    if not builtin.is_relative_to(root) and "site-packages" not in builtin.parts:
         paths.append(builtin)
     return paths
 
@@ -81,7 +81,7 @@ def watch_project(
 
     out = (output_dir or ws.output_dir).resolve()
     for batch in watch(
-        *[p for p in watch_paths(ws) if p.exists()],
+        *[p for p in watch_paths(ws.root) if p.exists()],
         watch_filter=input_filter(lambda: out),
         step=STEP_MS,
         debounce=DEBOUNCE_MS,
@@ -92,16 +92,17 @@ def watch_project(
 
 
 async def changes(
-    ws: Workspace, stop: Any = None, output_dir: Callable[[], Path | None] | None = None
+    root: Path, output_dir: Callable[[], Path | None], stop: Any = None
 ) -> AsyncIterator[set[Path]]:
-    """Yield the set of changed input files after each save, until ``stop`` (an
-    ``anyio.Event``) is set. ``output_dir`` is asked for the output folder each time."""
+    """Yield the set of changed input files of the project in ``root`` after each save,
+    until ``stop`` (an ``anyio.Event``) is set. It takes a folder, not a workspace, so a
+    server can watch a project whose config is broken; ``output_dir`` is asked for the
+    output folder each time, as a config edit can move it."""
     from watchfiles import awatch
 
-    outputs = output_dir or (lambda: ws.output_dir.resolve())
     async for batch in awatch(
-        *[p for p in watch_paths(ws) if p.exists()],
-        watch_filter=input_filter(outputs),
+        *[p for p in watch_paths(root) if p.exists()],
+        watch_filter=input_filter(output_dir),
         step=STEP_MS,
         debounce=DEBOUNCE_MS,
         stop_event=stop,

@@ -2,8 +2,8 @@
 
 Starlette and uvicorn (the ``serve`` extra) are imported only here, so the rest of briefgen
 and ``briefgen --help`` never load them. The server listens on 127.0.0.1 unless told
-otherwise; :mod:`briefgen.serve.app` has the pages, :mod:`briefgen.serve.watching` the
-file watching.
+otherwise; :mod:`briefgen.serve.app` has the pages; the file watching is
+:func:`briefgen.watch.changes`, the one ``briefgen watch`` uses.
 """
 
 from __future__ import annotations

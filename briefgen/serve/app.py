@@ -421,18 +421,13 @@ def create_app(
 
 async def _watch(preview: Preview, stop: anyio.Event) -> None:
     """Reload the project whenever an input file is saved."""
-    from briefgen.serve.watching import changes
-    from briefgen.templates import builtin_dir
+    from briefgen.watch import changes
 
     def outputs() -> Path | None:
         plan = preview.shown.plan
         return plan.output_dir if plan is not None else preview.root / "output"
 
-    paths = [preview.root]
-    builtin = builtin_dir()
-    if not builtin.is_relative_to(preview.root):
-        paths.append(builtin)  # a checkout's built-in sets, for template authors
-    async for changed in changes(paths, outputs, stop):
+    async for changed in changes(preview.root, outputs, stop):
         await preview.refresh(sorted(_display(preview.root, p) for p in changed))
 
 
