@@ -11,7 +11,7 @@ command and the tests use the same measurements.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -201,8 +201,11 @@ def cite_run(numbers: Sequence[int]) -> tuple[Run, ...]:
 # ---------------------------------------------------------------- fitting
 
 
-def height(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) -> float:
-    """Height of ``paragraphs`` at ``size`` in ``box``, with PowerPoint-like spacing."""
+def _running_heights(
+    m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box
+) -> Iterator[float]:
+    """The height of the first 1, 2, ... paragraphs at ``size`` in ``box``, with
+    PowerPoint-like spacing: measured one paragraph at a time, so a caller can stop early."""
     total = 0.0
     for i, p in enumerate(paragraphs):
         s = size * p.scale
@@ -210,22 +213,18 @@ def height(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) 
         total += m.lines(p.runs, s, width) * m.line_height(s)
         if i:
             total += space_before(s)
-    return total
+        yield total
+
+
+def height(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) -> float:
+    """Height of ``paragraphs`` at ``size`` in ``box``, with PowerPoint-like spacing."""
+    return max(_running_heights(m, paragraphs, size, box), default=0.0)  # they only grow
 
 
 def fits(m: Measurer, paragraphs: Sequence[Paragraph], size: float, box: Box) -> bool:
-    """Whether ``paragraphs`` fit ``box`` at ``size``: :func:`height` that stops measuring as
-    soon as the box is full, so asking about a long section costs one box of text."""
-    total = 0.0
-    for i, p in enumerate(paragraphs):
-        s = size * p.scale
-        width = box.width - box.indent * (p.level + (1 if p.bullet else 0))
-        total += m.lines(p.runs, s, width) * m.line_height(s)
-        if i:
-            total += space_before(s)
-        if total > box.height:
-            return False
-    return True
+    """Whether ``paragraphs`` fit ``box`` at ``size``: stops measuring as soon as the box is
+    full, so asking about a long section costs one box of text."""
+    return all(total <= box.height for total in _running_heights(m, paragraphs, size, box))
 
 
 def best_size(
