@@ -191,6 +191,17 @@ def test_groups_stay_together(m: Measurer):
         assert page.paragraphs[-1].level == 1  # never ends before a bullet's sub-bullet
 
 
+def test_a_split_is_balanced_not_a_full_page_and_a_lone_point(m: Measurer):
+    """Five points just too many for one slide run 3 + 2, not 4 + 1 on a "(cont.)" slide."""
+    box = Box(600, 300)
+    groups = [Group([para(f"Point {i}: " + " ".join(WORDS[:14]))]) for i in range(5)]
+    one_page = height(m, [p for g in groups for p in g.paragraphs], 17, box)
+    box = Box(600, one_page * 0.85)  # too tall for one page even at the packing size
+    pages = paginate(m, groups, box, 20, 14)
+    assert [len(page.paragraphs) for page in pages] == [3, 2]
+    assert all(not page.overflow for page in pages)
+
+
 def test_a_paragraph_too_tall_for_any_box_is_split_between_words(m: Measurer):
     box = Box(300, 120)
     text = " ".join(WORDS * 8)

@@ -262,17 +262,18 @@ def paginate(
     size = best_size(m, everything, box, largest, pack_size)
     if size is not None:
         return [Page(everything, size)]
-    pages: list[list[Paragraph]] = []
-    current: list[Paragraph] = []
+    packed: list[list[Group]] = []
+    current: list[Group] = []
     for group in _split_tall_groups(m, groups, box, pack_size):
-        if current and not fits(m, [*current, *group.paragraphs], pack_size, box):
-            pages.append(current)
+        if current and not fits(m, [*_paragraphs(current), *group.paragraphs], pack_size, box):
+            packed.append(current)
             current = []
-        current += group.paragraphs
+        current.append(group)
     if current:
-        pages.append(current)
+        packed.append(current)
+    _balance(m, packed, box, pack_size)
     out = []
-    for paras in pages:
+    for paras in map(_paragraphs, packed):
         size = best_size(m, paras, box, largest, pack_size)
         out.append(
             Page(
@@ -280,6 +281,36 @@ def paginate(
             )
         )
     return out
+
+
+def _paragraphs(groups: Sequence[Group]) -> list[Paragraph]:
+    return [p for g in groups for p in g.paragraphs]
+
+
+def _balance(m: Measurer, pages: list[list[Group]], box: Box, size: float) -> None:
+    """Even out what greedy packing left: move groups from the end of a page to the start
+    of the next while that lowers the taller of the two and the next still fits, so a
+    section of five points runs 3 + 2 over two slides, not 4 + a lone point on a
+    "(cont.)" slide. The number of pages does not change.
+
+    A page's height is the sum of its groups' heights and the spacing before every group
+    but the first, so each group is measured once here."""
+    own = {id(g): height(m, g.paragraphs, size, box) for page in pages for g in page}
+
+    def tall(groups: Sequence[Group]) -> float:
+        gaps = sum(space_before(size * g.paragraphs[0].scale) for g in groups[1:])
+        return sum(own[id(g)] for g in groups) + gaps
+
+    for i in range(len(pages) - 2, -1, -1):
+        here, after = pages[i], pages[i + 1]
+        while len(here) > 1:
+            moved = [here[-1], *after]
+            taller_now = max(tall(here), tall(after))
+            if max(tall(here[:-1]), tall(moved)) >= taller_now:
+                break
+            if not fits(m, _paragraphs(moved), size, box):
+                break
+            after.insert(0, here.pop())
 
 
 def _split_tall_groups(m: Measurer, groups: Sequence[Group], box: Box, size: float) -> list[Group]:
