@@ -202,6 +202,19 @@ def test_a_split_is_balanced_not_a_full_page_and_a_lone_point(m: Measurer):
     assert all(not page.overflow for page in pages)
 
 
+def test_empty_groups_do_not_upset_a_split(m: Measurer):
+    """A point whose Markdown renders to nothing is an empty group (pathological input)."""
+    box = Box(600, 200)
+    groups = [Group([])] + [
+        g for i in range(8) for g in (Group([para(f"Point {i}: " + " ".join(WORDS))]), Group([]))
+    ]
+    pages = paginate(m, groups, box, 20, 14)
+    assert len(pages) > 1
+    assert [p.text for page in pages for p in page.paragraphs] == [
+        g.paragraphs[0].text for g in groups if g.paragraphs
+    ]
+
+
 def test_a_paragraph_too_tall_for_any_box_is_split_between_words(m: Measurer):
     box = Box(300, 120)
     text = " ".join(WORDS * 8)

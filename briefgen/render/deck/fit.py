@@ -298,7 +298,8 @@ def _balance(m: Measurer, pages: list[list[Group]], box: Box, size: float) -> No
     own = {id(g): height(m, g.paragraphs, size, box) for page in pages for g in page}
 
     def tall(groups: Sequence[Group]) -> float:
-        gaps = sum(space_before(size * g.paragraphs[0].scale) for g in groups[1:])
+        firsts = [g.paragraphs[0] for g in groups if g.paragraphs]  # a group can be empty
+        gaps = sum(space_before(size * p.scale) for p in firsts[1:])
         return sum(own[id(g)] for g in groups) + gaps
 
     for i in range(len(pages) - 2, -1, -1):
