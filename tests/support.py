@@ -161,14 +161,7 @@ def _level_style(style, level: int, attr: str) -> float | None:
     if attr == "marL":
         value = lvl.get("marL")
         return None if value is None else int(value) / EMU_PER_PT
-    before = lvl.find(_qn("a:spcBef"))
-    if before is None:
-        return None
-    pts = before.find(_qn("a:spcPts"))
-    if pts is not None:
-        return int(pts.get("val")) / 100
-    pct = before.find(_qn("a:spcPct"))
-    return ("pct", int(pct.get("val")) / 100_000) if pct is not None else None
+    return _own_space_before(lvl)  # a level's pPr holds spcBef as a paragraph's pPr does
 
 
 def _inherited(shape, slide, level: int, attr: str):
@@ -198,7 +191,8 @@ def _inherited(shape, slide, level: int, attr: str):
 
 
 def _own_space_before(ppr):
-    """The paragraph's own ``spcBef`` in points (or ('pct', fraction)), else None."""
+    """The ``spcBef`` of a paragraph's (or a list level's) properties in points (or
+    ('pct', fraction)), else None."""
     if ppr is None:
         return None
     before = ppr.find(_qn("a:spcBef"))
@@ -326,3 +320,15 @@ def init_without_alt(root: Path) -> Path:
     assert len(kept) == len(lines) - 1, "the sample's chart should have exactly one alt line"
     brief.write_text("".join(kept), "utf-8")
     return root
+
+
+def show_seal_in_colophon(project: Path) -> None:
+    """Override the default brief so its colophon shows ``seal.png`` from the project: a
+    file only a render reads (tests of what renders read: incremental builds, watch, Dask)."""
+    override = project / "templates" / "default"
+    override.mkdir(parents=True)
+    (override / "brief.html.j2").write_text(
+        '{% extends "!default/brief.html.j2" %}\n'
+        '{% block colophon %}<img src="{{ project_asset(\'seal.png\') }}" alt="">'
+        "{{ super() }}{% endblock %}\n"
+    )

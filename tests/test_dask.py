@@ -14,7 +14,7 @@ from pathlib import Path
 
 import distributed  # the test extra has it: a missing Dask fails, never skips
 import pytest
-from support import SAMPLE_BRIEF
+from support import SAMPLE_BRIEF, show_seal_in_colophon
 
 from briefgen import api
 from briefgen.errors import InputError
@@ -106,13 +106,7 @@ def batch(project: Path) -> Path:
     config.write_text(
         text.replace("    title: Press\n", "    title: Press\n    theme: {logo: logo.png}\n", 1)
     )
-    override = project / "templates" / "default"
-    override.mkdir(parents=True)
-    (override / "brief.html.j2").write_text(
-        '{% extends "!default/brief.html.j2" %}\n'
-        '{% block colophon %}<img src="{{ project_asset(\'seal.png\') }}" alt="">'
-        "{{ super() }}{% endblock %}\n"
-    )
+    show_seal_in_colophon(project)
     return project
 
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import SAMPLE_BRIEF
+from support import SAMPLE_BRIEF, show_seal_in_colophon
 
 from briefgen.errors import InputError
 from briefgen.output import Manifest
@@ -89,13 +89,7 @@ def test_affected_targets_follow_what_the_last_render_read(project):
     from test_incremental import png
 
     (project / "seal.png").write_bytes(png((1, 2, 3)))
-    override = project / "templates" / "default"
-    override.mkdir(parents=True)
-    (override / "brief.html.j2").write_text(
-        '{% extends "!default/brief.html.j2" %}\n'
-        '{% block colophon %}<img src="{{ project_asset(\'seal.png\') }}" alt="">'
-        "{{ super() }}{% endblock %}\n"
-    )
+    show_seal_in_colophon(project)
     plan = prepare(open_workspace(project), formats=["html", "pptx"])
     execute(plan)
     manifest = Manifest.load(plan.output_dir)
