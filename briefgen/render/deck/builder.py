@@ -13,6 +13,10 @@ from dataclasses import dataclass, field, replace
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.slide import CT_NotesSlide, CT_Slide
+from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Inches
@@ -39,12 +43,27 @@ from briefgen.render.deck.layouts import (
     Rect,
     content_rect,
     emu,
+    find_placeholder,
     placeholder,
     rect_of,
 )
-from briefgen.render.deck.text import plain, rgb, write
+from briefgen.render.deck.text import plain, rgb, set_text, write
 
 CONT = " (cont.)"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_SP, _TX_BODY, _PH = _P + "sp", _P + "txBody", f"{_P}nvSpPr/{_P}nvPr/{_P}ph"
+_T = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
+
+
+def _notes_body(notes: CT_NotesSlide):
+    """The text body of the notes placeholder of a notes slide, or None."""
+    for sp in notes.iter(_SP):
+        ph = sp.find(_PH)
+        if ph is not None and ph.get("type") == "body":
+            return sp.find(_TX_BODY)
+    return None
+
+
 CAPTION_H = Inches(0.45)
 
 
@@ -76,24 +95,48 @@ class DeckBuilder:
     layouts: dict[str, SlideLayout]
     measure: Measurer
     style: Style
+    # What depends only on the reference deck, shared by the decks built on it in a process:
+    # blank slides to copy, by layout part name, the blank notes slide under "notes", and
+    # where things sit on each layout, by (layout part name, role).
+    prototypes: dict[str, CT_Slide | CT_NotesSlide] = field(default_factory=dict)
+    rects: dict[tuple[str, str], Rect] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     # ------------------------------------------------------------ plumbing
 
     def _new(self, kind: str) -> Slide:
-        return self.prs.slides.add_slide(self.layouts[kind])
+        """A new slide on the kind's layout, its placeholders cloned from the layout.
+
+        python-pptx clones the layout's placeholders for every slide, inspecting each one
+        through its inheritance chain; the first slide of a kind is made that way, and its
+        untouched XML is kept and copied for the others of that kind.
+        """
+        layout = self.layouts[kind]
+        key = str(layout.part.partname)
+        proto = self.prototypes.get(key)
+        if proto is None:
+            slide = self.prs.slides.add_slide(layout)
+            self.prototypes[key] = deepcopy(slide._element)
+            return slide
+        presentation = self.prs.part
+        part = SlidePart(
+            presentation._next_slide_partname, CT.PML_SLIDE, presentation.package, deepcopy(proto)
+        )
+        part.relate_to(layout.part, RT.SLIDE_LAYOUT)
+        self.prs.slides._sldIdLst.add_sldId(presentation.relate_to(part, RT.SLIDE))
+        return part.slide
 
     def _number(self) -> int:
         return len(self.prs.slides)
 
     def _title(self, slide: Slide, text: str | None, kind: str) -> None:
-        ph = next((s for s in slide.placeholders if s.placeholder_format.type in TITLE_TYPES), None)
+        ph = find_placeholder(slide, TITLE_TYPES)
         if ph is None:
             return
         if not text:
             ph._element.getparent().remove(ph._element)
             return
-        box = rect_of(ph).text_box()
+        box = self._rect(kind, "title", ph).text_box()
         largest = self.style.title_size * (1.35 if kind in ("title", "section") else 1.0)
         size, over = fit_line(self.measure, text, box, largest, 16, bold=True, max_lines=3)
         if over:
@@ -111,17 +154,21 @@ class DeckBuilder:
 
     def _body(self, slide: Slide):
         """The slide's body placeholder (idx 1), or None."""
-        return next(
-            (
-                s
-                for s in slide.placeholders
-                if s.placeholder_format.idx == 1 and s.placeholder_format.type in BODY_TYPES
-            ),
-            None,
-        )
+        return find_placeholder(slide, BODY_TYPES, idx=1)
+
+    def _rect(self, kind: str, role: str, shape) -> Rect:
+        """Where ``shape``, a placeholder of a new ``kind`` slide, sits: the same on every
+        slide of the kind (its position is inherited from the layout), so found once."""
+        key = (str(self.layouts[kind].part.partname), role)
+        if key not in self.rects:
+            self.rects[key] = rect_of(shape)
+        return self.rects[key]
 
     def _content_rect(self, kind: str) -> Rect:
-        return content_rect(self.prs, self.layouts[kind])
+        key = (str(self.layouts[kind].part.partname), "content")
+        if key not in self.rects:
+            self.rects[key] = content_rect(self.prs, self.layouts[kind])
+        return self.rects[key]
 
     def _textbox(self, slide: Slide, rect: Rect, name: str):
         shape = slide.shapes.add_textbox(rect.left, rect.top, rect.width, rect.height)
@@ -129,13 +176,37 @@ class DeckBuilder:
         return shape
 
     def _notes(self, slide: Slide, notes: str | None) -> None:
-        if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+        """The speaker notes, on a notes slide copied from the first one made (see ``_new``)."""
+        if not notes:
+            return
+        proto = self.prototypes.get("notes")
+        if proto is None:
+            frame = slide.notes_slide.notes_text_frame
+            self.prototypes["notes"] = deepcopy(slide.notes_slide._element)
+            set_text(frame._txBody, notes)
+            return
+        package = slide.part.package
+        part = NotesSlidePart(
+            package.next_partname("/ppt/notesSlides/notesSlide%d.xml"),
+            CT.PML_NOTES_SLIDE,
+            package,
+            deepcopy(proto),
+        )
+        part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        body = _notes_body(part._element)
+        if body is not None:  # None: a notes master without a notes placeholder
+            set_text(body, notes)
 
     def _remove_empty_placeholders(self, slide: Slide) -> None:
-        for ph in list(slide.placeholders):
-            if ph.has_text_frame and not ph.text_frame.text.strip():
-                ph._element.getparent().remove(ph._element)
+        """Placeholders left without text would show "Click to add text" in PowerPoint."""
+        for sp in list(slide.shapes._spTree.iterchildren(_SP)):
+            if sp.find(_PH) is None:
+                continue
+            body = sp.find(_TX_BODY)
+            if body is None or not "".join(t.text or "" for t in body.iter(_T)).strip():
+                sp.getparent().remove(sp)
 
     # ------------------------------------------------------------ paged text slides
 
@@ -149,13 +220,7 @@ class DeckBuilder:
         bullets: bool = True,
     ) -> None:
         """Slides for ``groups`` of paragraphs in the body, continued as needed."""
-        layout = self.layouts[kind]
-        body_ph = placeholder(layout, BODY_TYPES)
-        rect = (
-            rect_of(body_ph)
-            if body_ph is not None and body_ph.placeholder_format.idx == 1
-            else self._content_rect(kind)
-        )
+        rect = self._paged_rect(kind)
         box = rect.text_box(indent=29.0 if bullets else 0.0)
         pages = paginate(self.measure, groups, box, self.style.body_size, self.style.min_body_size)
         first = 0
@@ -177,6 +242,18 @@ class DeckBuilder:
             self._notes(slide, spec.notes)
             self._remove_empty_placeholders(slide)
             first += sum(1 for p in page.paragraphs if p.level == 0 and p.bullet)
+
+    def _paged_rect(self, kind: str) -> Rect:
+        """The layout's body placeholder (idx 1), else the content area below the title."""
+        key = (str(self.layouts[kind].part.partname), "paged")
+        if key not in self.rects:
+            body_ph = placeholder(self.layouts[kind], BODY_TYPES)
+            self.rects[key] = (
+                rect_of(body_ph)
+                if body_ph is not None and body_ph.placeholder_format.idx == 1
+                else self._content_rect(kind)
+            )
+        return self.rects[key]
 
     def _body_frame(self, slide: Slide, rect: Rect):
         body = self._body(slide)
@@ -209,7 +286,7 @@ class DeckBuilder:
         if not paras:
             return
         body = self._body(slide)
-        rect = rect_of(body) if body is not None else self._content_rect(kind)
+        rect = self._rect(kind, "body", body) if body is not None else self._content_rect(kind)
         box = rect.text_box(0)
         pages = paginate(self.measure, [Group(paras)], box, largest, smallest)
         fitted = len(pages) == 1 and not pages[0].overflow

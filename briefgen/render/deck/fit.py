@@ -122,6 +122,11 @@ class Measurer:
             lines.append(line.rstrip())
         return lines
 
+    def remembering(self) -> Measurer:
+        """This measurer, remembering line counts until dropped (one deck): paginating asks
+        about the same paragraph at every size it tries and again for every page it fills."""
+        return _Remembering(self)
+
     def _break_word(self, word: str, size: float, width: float, bold: bool) -> list[str]:
         pieces, current = [], ""
         for char in word:
@@ -131,6 +136,21 @@ class Measurer:
             else:
                 current += char
         return [*pieces, current]
+
+
+class _Remembering(Measurer):
+    """See :meth:`Measurer.remembering`: the same measurer, with a memory of line counts."""
+
+    def __init__(self, measurer: Measurer) -> None:
+        self.__dict__.update(measurer.__dict__)
+        self._counts: dict[tuple[tuple[Run, ...], float, float], int] = {}
+
+    def lines(self, runs: Sequence[Run], size: float, width: float) -> int:
+        key = (tuple(runs), size, width)
+        count = self._counts.get(key)
+        if count is None:
+            count = self._counts[key] = super().lines(runs, size, width)
+        return count
 
 
 @lru_cache(maxsize=65536)

@@ -8,6 +8,7 @@ is missing is an error that lists the layouts the deck does have.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -44,14 +45,19 @@ BODY_TYPES = (
     PP_PLACEHOLDER.VERTICAL_BODY,
 )
 EMU_PER_PT = 12700
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_SP, _PH = _P + "sp", f"{_P}nvSpPr/{_P}nvPr/{_P}ph"
 INSET_X, INSET_Y = Inches(0.1), Inches(0.05)  # PowerPoint's default text-frame insets
 
 
-def open_reference(tset: TemplateSet) -> PresentationType:
-    """The set's reference deck with its slides removed, or python-pptx's default deck."""
+def open_reference(tset: TemplateSet) -> tuple[PresentationType, bytes]:
+    """The set's reference deck with its slides removed, or python-pptx's default deck,
+    and a digest of the reference's bytes (what slides copied from its layouts depend on)."""
     ref = tset.settings.deck.reference
+    digest = b"python-pptx default"
     if ref:
         data = tset.read(ref)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
         try:
             prs = Presentation(io.BytesIO(data))
         except Exception as exc:  # python-pptx raises many types for a bad package
@@ -61,9 +67,13 @@ def open_reference(tset: TemplateSet) -> PresentationType:
     else:
         prs = Presentation()
     _drop_slides(prs)
-    if ref:
+    if ref and digest not in _SELF_CONTAINED:
         _check_self_contained(ref, prs)
-    return prs
+        _SELF_CONTAINED.add(digest)
+    return prs, digest
+
+
+_SELF_CONTAINED: set[bytes] = set()  # digests of reference decks found self-contained
 
 
 def _check_self_contained(ref: str, prs: PresentationType) -> None:
@@ -155,6 +165,22 @@ def placeholder(layout: SlideLayout, types: tuple[PP_PLACEHOLDER, ...]):
     for ph in layout.placeholders:
         if ph.placeholder_format.type in types:
             return ph
+    return None
+
+
+def find_placeholder(slide, types: tuple[PP_PLACEHOLDER, ...], idx: int | None = None):
+    """The first placeholder on ``slide`` of one of ``types`` (and index ``idx``), or None.
+
+    Read from the XML: python-pptx's ``slide.placeholders`` makes a shape object and
+    resolves the type of every placeholder on the slide, for each question asked.
+    """
+    wanted = {t.xml_value for t in types if t.xml_value}
+    for sp in slide.shapes._spTree.iterchildren(_SP):
+        ph = sp.find(_PH)
+        if ph is None or ph.get("type", "obj") not in wanted:
+            continue
+        if idx is None or int(ph.get("idx", "0")) == idx:
+            return slide.shapes._shape_factory(sp)
     return None
 
 

@@ -1,22 +1,40 @@
-"""Writing measured paragraphs into PowerPoint text frames: runs, styles, bullets, links."""
+"""Writing measured paragraphs into PowerPoint text frames: runs, styles, bullets, links.
+
+The paragraphs are written as DrawingML elements directly (``a:p``, ``a:pPr``, ``a:r``),
+not through python-pptx's paragraph and font objects: those look every child up and
+validate every value on each assignment, which was a third of a warm deck's time. The
+elements and values are the ones python-pptx writes for the same settings.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from lxml import etree
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.text.text import TextFrame, _Paragraph
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.text.text import TextFrame
 from pptx.util import Pt
 
 from briefgen.content.markdown import ALLOWED_SCHEMES
 from briefgen.render.deck.fit import Paragraph, Run, space_before
 
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_AUTOFIT = {A + "noAutofit", A + "normAutofit", A + "spAutoFit"}
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
+
 
 def rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#").upper())
+
+
+def centipoints(points: float) -> str:
+    """Points as OOXML's hundredths of a point, rounded as python-pptx rounds them."""
+    return str(int(points * 12700) // 127)
 
 
 def write(
@@ -38,91 +56,118 @@ def write(
     Autofit is switched off: the builder has measured the text, and PowerPoint's shrink-on-
     overflow would make the printed deck differ from what was checked.
     """
-    frame.clear()
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    if anchor is not None:
-        frame.vertical_anchor = anchor
+    body = frame._txBody
+    _no_autofit(body.find(A + "bodyPr"), anchor)
+    for old in body.findall(A + "p"):
+        body.remove(old)
+    look = _Look(color.lstrip("#").upper() if color else None, italic, bold, font)
     for i, para in enumerate(paragraphs):
-        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        p.level = min(para.level, 8)
-        # Spacing as measured (fit.py), whatever the reference deck's masters say.
-        p.line_spacing = 1.0
-        p.space_before = Pt(space_before(size * para.scale) if i else 0)
-        if align is not None:
-            p.alignment = align
+        p = etree.SubElement(body, A + "p")
         if not bullets:
-            _no_bullet(p, flush=True)
+            mark = "flush"
         elif not para.bullet:  # a continuation: aligned with the text above, no mark
-            _no_bullet(p, flush=False)
+            mark = "none"
         elif numbered_from is not None and para.level == 0:
-            _autonumber(p, numbered_from)
+            mark = "number"
+        else:
+            mark = "bullet"
+        # Spacing as measured (fit.py), whatever the reference deck's masters say.
+        gap = space_before(size * para.scale) if i else 0
+        _paragraph_properties(p, min(para.level, 8), gap, align, mark, numbered_from)
         for run in para.runs:
-            _add_run(p, run, size * para.scale, color=color, italic=italic, bold=bold, font=font)
+            _add_run(frame, p, run, size * para.scale, look)
+    if not paragraphs:
+        etree.SubElement(body, A + "p")
 
 
-def _add_run(
-    p: _Paragraph,
-    run: Run,
-    size: float,
-    *,
-    color: str | None,
-    italic: bool | None,
-    bold: bool | None,
-    font: str | None,
+def _no_autofit(body_pr: etree._Element, anchor: MSO_ANCHOR | None) -> None:
+    """Wrap on, autofit off (``a:noAutofit``, after any ``a:prstTxWarp``), and the anchor."""
+    body_pr.set("wrap", "square")
+    for child in list(body_pr):
+        if child.tag in _AUTOFIT:
+            body_pr.remove(child)
+    at = 1 if len(body_pr) and body_pr[0].tag == A + "prstTxWarp" else 0
+    body_pr.insert(at, body_pr.makeelement(A + "noAutofit", {}))
+    if anchor is not None:
+        body_pr.set("anchor", anchor.xml_value)
+
+
+def _paragraph_properties(
+    p: etree._Element,
+    level: int,
+    gap: float,
+    align: PP_ALIGN | None,
+    mark: str,
+    start: int | None,
 ) -> None:
-    if run.text == "\n":
-        p.add_line_break()
-        return
-    r = p.add_run()
-    r.text = run.text
-    f = r.font
-    f.size = Pt(round(size * (0.7 if run.superscript else 1.0), 1))
-    if run.bold or bold:
-        f.bold = True
-    if run.italic or italic:
-        f.italic = True
-    if font:
-        f.name = font
-    if color:
-        f.color.rgb = rgb(color)
-    if run.superscript:
-        r._r.get_or_add_rPr().set("baseline", "30000")
-    if run.href and run.href.lower().startswith(ALLOWED_SCHEMES):
-        r.hyperlink.address = run.href
-
-
-def _p_pr(p: _Paragraph) -> etree._Element:
-    return p._p.get_or_add_pPr()
-
-
-def _no_bullet(p: _Paragraph, flush: bool) -> None:
-    """No bullet mark; ``flush`` also removes the left margin (plain text, not a list)."""
-    ppr = _p_pr(p)
-    for tag in ("a:buNone", "a:buChar", "a:buAutoNum"):
-        for old in ppr.findall(qn(tag)):
-            ppr.remove(old)
-    ppr.set("indent", "0")
-    if flush:
+    """``a:pPr`` with its children in schema order: lnSpc, spcBef, then the bullet."""
+    ppr = etree.SubElement(p, A + "pPr")
+    if level:
+        ppr.set("lvl", str(level))
+    if align is not None:
+        ppr.set("algn", align.xml_value)
+    if mark in ("flush", "none"):
+        ppr.set("indent", "0")
+    if mark == "flush":
         ppr.set("marL", "0")
-    _insert_bullet(ppr, etree.Element(qn("a:buNone")))
+    etree.SubElement(etree.SubElement(ppr, A + "lnSpc"), A + "spcPct", val="100000")
+    etree.SubElement(etree.SubElement(ppr, A + "spcBef"), A + "spcPts", val=centipoints(gap))
+    if mark in ("flush", "none"):
+        etree.SubElement(ppr, A + "buNone")
+    elif mark == "number":
+        etree.SubElement(ppr, A + "buAutoNum", type="arabicPeriod", startAt=str(start))
 
 
-def _autonumber(p: _Paragraph, start: int) -> None:
-    ppr = _p_pr(p)
-    for tag in ("a:buNone", "a:buChar", "a:buAutoNum"):
-        for old in ppr.findall(qn(tag)):
-            ppr.remove(old)
-    _insert_bullet(ppr, etree.Element(qn("a:buAutoNum"), type="arabicPeriod", startAt=str(start)))
+class _Look(NamedTuple):
+    """What every run of one ``write`` call shares: colour, emphasis and typeface."""
+
+    color: str | None
+    italic: bool | None
+    bold: bool | None
+    font: str | None
 
 
-def _insert_bullet(ppr: etree._Element, element: etree._Element) -> None:
-    """Bullet elements go before tabLst/defRPr/extLst, as the schema orders them."""
-    for i, child in enumerate(ppr):
-        if child.tag in (qn("a:tabLst"), qn("a:defRPr"), qn("a:extLst")):
-            ppr.insert(i, element)
-            return
-    ppr.append(element)
+def _add_run(frame: TextFrame, p: etree._Element, run: Run, size: float, look: _Look) -> None:
+    if run.text == "\n":
+        etree.SubElement(p, A + "br")
+        return
+    r = etree.SubElement(p, A + "r")
+    points = round(size * (0.7 if run.superscript else 1.0), 1)
+    rpr = etree.SubElement(r, A + "rPr", sz=centipoints(points))
+    if run.bold or look.bold:
+        rpr.set("b", "1")
+    if run.italic or look.italic:
+        rpr.set("i", "1")
+    if run.superscript:
+        rpr.set("baseline", "30000")
+    if look.color:  # children in schema order: fill, latin, hlinkClick
+        etree.SubElement(etree.SubElement(rpr, A + "solidFill"), A + "srgbClr", val=look.color)
+    if look.font:
+        etree.SubElement(rpr, A + "latin", typeface=look.font)
+    if run.href and run.href.lower().startswith(ALLOWED_SCHEMES):
+        rid = frame.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+        etree.SubElement(rpr, A + "hlinkClick", {R_ID: rid})
+    etree.SubElement(r, A + "t").text = _escape(run.text)
+
+
+def set_text(body: etree._Element, text: str) -> None:
+    """Replace the paragraphs of ``body`` (an ``a:txBody``) with ``text`` unstyled: a
+    paragraph per line, as python-pptx's ``TextFrame.text`` writes it (speaker notes)."""
+    for old in body.findall(A + "p"):
+        body.remove(old)
+    for line in text.split("\n"):
+        p = etree.SubElement(body, A + "p")
+        for i, piece in enumerate(line.split("\v")):
+            if i:
+                etree.SubElement(p, A + "br")
+            if piece:
+                r = etree.SubElement(p, A + "r")
+                etree.SubElement(r, A + "t").text = _escape(piece)
+
+
+def _escape(text: str) -> str:
+    """Control characters as OOXML's ``_xHHHH_`` escapes (lxml refuses them raw)."""
+    return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
 
 
 def plain(
