@@ -759,5 +759,49 @@ def templates_eject(state: State, name: str, as_name: str | None, force: bool) -
 
 
 def main() -> None:
-    """Entry point of the ``briefgen`` script."""
+    """The command line, as a function: exits through ``SystemExit`` like any Click command."""
     cli(prog_name="briefgen")
+
+
+def run() -> None:
+    """Entry point of the ``briefgen`` script: :func:`main`, then out of the process at once.
+
+    Tearing the interpreter down (freeing every module and object one by one) took 70 to
+    90 ms after a build had finished, a seventh of a one-deck build. By then a command has
+    done everything it does: outputs are written atomically and the worker pool is closed.
+    So the exit handlers run and the streams are flushed, and the process ends without the
+    teardown. If a command left other threads running, it exits the usual way, which waits
+    for them.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)
+        code = 1
+    if _other_threads():
+        sys.exit(code)
+    _exit_now(int(code or 0))
+
+
+def _other_threads() -> bool:
+    """Whether threads other than this one are alive and would be waited for at exit."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return False
+    me = threading.current_thread()
+    return any(t is not me and not t.daemon and t.is_alive() for t in threading.enumerate())
+
+
+def _exit_now(code: int) -> None:
+    import atexit
+
+    atexit._run_exitfuncs()  # logging's flush among them
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (briefgen ... | head)
+            pass
+    os._exit(code)
