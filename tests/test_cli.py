@@ -384,3 +384,54 @@ def test_help_and_validate_do_not_import_the_renderers(project):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "none"
+
+
+# ---------------------------------------------------------------- the script's exit
+
+
+@pytest.fixture()
+def exits(monkeypatch):
+    """What the script's quick exit would do, recorded instead of done (this is pytest's
+    own process: its exit handlers must not run here)."""
+    import atexit
+
+    import briefgen.cli as cli_module
+
+    calls: list[object] = []
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: calls.append("atexit"))
+    monkeypatch.setattr(cli_module.os, "_exit", lambda code: calls.append(code))
+    return cli_module, calls
+
+
+@pytest.mark.parametrize(("raised", "code"), [(None, 0), (0, 0), (2, 2), ("bad thing", 1)])
+def test_the_script_exits_at_once_with_the_commands_code(exits, monkeypatch, capsys, raised, code):
+    cli_module, calls = exits
+    monkeypatch.setattr(cli_module, "main", lambda: sys.exit(raised))
+    cli_module.run()
+    assert calls == ["atexit", code]  # exit handlers first, then out
+    assert ("bad thing" in capsys.readouterr().err) == (raised == "bad thing")
+
+
+def test_the_script_waits_for_threads_a_command_left_running(exits, monkeypatch):
+    import threading
+
+    cli_module, calls = exits
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    monkeypatch.setattr(cli_module, "main", lambda: sys.exit(3))
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli_module.run()
+    finally:
+        release.set()
+        worker.join()
+    assert exc.value.code == 3 and calls == []  # the usual exit, which joins the thread
+
+
+def test_the_script_prints_all_of_a_long_output_through_a_pipe(project):
+    """Streams are flushed before the quick exit: the whole JSON report arrives."""
+    proc = subprocess_run("build", "-f", "html", "--json", "--force", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert len(report["outputs"]) == len(AUDIENCES)
