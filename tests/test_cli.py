@@ -435,3 +435,15 @@ def test_the_script_prints_all_of_a_long_output_through_a_pipe(project):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert len(report["outputs"]) == len(AUDIENCES)
+
+
+def test_the_quick_exit_flushes_what_was_printed_but_not_yet_written(tmp_path):
+    code = (
+        "import briefgen.cli as c\n"
+        "c.main = lambda: print('x' * 100_000, end='')\n"  # print() to a pipe is buffered
+        "c.run()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert (proc.returncode, len(proc.stdout)) == (0, 100_000)
