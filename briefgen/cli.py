@@ -797,11 +797,10 @@ def _other_threads() -> bool:
 
 def _exit_now(code: int) -> None:
     import atexit
+    import contextlib
 
     atexit._run_exitfuncs()  # logging's flush among them
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (briefgen ... | head)
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (briefgen ... | head)
-            pass
     os._exit(code)

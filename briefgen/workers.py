@@ -63,14 +63,14 @@ if TYPE_CHECKING:
 FORMATS = ("pdf", "pptx", "html")
 # What a worker imports to be warm for a format, in order. The PDF renderer brings the HTML one.
 WARM_MODULES: dict[str, tuple[str, ...]] = {
-    "pdf": ("briefgen.render.pdf",),
+    "pdf": ("briefgen.render.pdf", "pygal"),
     "pptx": (
         "briefgen.render.deck.builder",
         "briefgen.render.deck.layouts",
         "pptx.chart.xlsx",
         "xlsxwriter",
     ),
-    "html": ("briefgen.render.html",),
+    "html": ("briefgen.render.html", "pygal"),
 }
 HEAVY_MODULES = ("weasyprint", "pptx")
 DEFAULT_MAX_TASKS = 25  # documents per worker before it is replaced by a fresh fork

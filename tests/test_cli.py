@@ -386,6 +386,18 @@ def test_help_and_validate_do_not_import_the_renderers(project):
     assert proc.stdout.strip() == "none"
 
 
+def test_the_deck_renderer_does_not_import_the_pdf_stack():
+    """A PPTX-only worker loads python-pptx, not WeasyPrint or pygal (the brief's SVG
+    charts): each is a noticeable part of a cold one-deck build."""
+    code = (
+        "import sys\n"
+        "import briefgen.render.deck.builder, briefgen.render.deck.layouts\n"
+        "print(','.join(sorted(m for m in ('weasyprint', 'pygal') if m in sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout.strip()) == (0, ""), proc.stderr
+
+
 # ---------------------------------------------------------------- the script's exit
 
 
