@@ -133,3 +133,15 @@ def test_decks_built_from_copied_slides_are_the_decks_built_fresh(tmp_path):
     prototypes, rects = _shared(open_reference(job.tset)[1])
     assert "notes" in prototypes and len(prototypes) > 2 and rects
     assert render_deck(job).data == fresh
+
+
+def test_slide_ids_and_relationships_are_the_ones_python_pptx_gives(tmp_path):
+    """Slides after the first of their layout get their id and relationship from the
+    builder's own counters: ids 256, 257, ... in order, each rId naming its own slide."""
+    prs = Presentation(io.BytesIO(render_deck(_job(tmp_path)).data))
+    ids = prs.slides._sldIdLst
+    assert [int(s.get("id")) for s in ids] == list(range(256, 256 + len(prs.slides)))
+    parts = [prs.part.related_part(s.rId) for s in ids]
+    assert [p.partname for p in parts] == [
+        f"/ppt/slides/slide{n}.xml" for n in range(1, len(prs.slides) + 1)
+    ]

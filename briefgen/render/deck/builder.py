@@ -53,6 +53,7 @@ CONT = " (cont.)"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _SP, _TX_BODY, _PH = _P + "sp", _P + "txBody", f"{_P}nvSpPr/{_P}nvPr/{_P}ph"
 _T = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
+_SLD_ID = _P + "sldId"
 
 
 def _notes_body(notes: CT_NotesSlide):
@@ -101,6 +102,7 @@ class DeckBuilder:
     prototypes: dict[str, CT_Slide | CT_NotesSlide] = field(default_factory=dict)
     rects: dict[tuple[str, str], Rect] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    _top_slide_id: int = 255  # the highest slide id given out (PowerPoint's start at 256)
 
     # ------------------------------------------------------------ plumbing
 
@@ -114,16 +116,22 @@ class DeckBuilder:
         layout = self.layouts[kind]
         key = str(layout.part.partname)
         proto = self.prototypes.get(key)
+        ids = self.prs.slides._sldIdLst
         if proto is None:
             slide = self.prs.slides.add_slide(layout)
             self.prototypes[key] = deepcopy(slide._element)
+            self._top_slide_id = max(int(i.get("id")) for i in ids.iterchildren(_SLD_ID))
             return slide
         presentation = self.prs.part
         part = SlidePart(
             presentation._next_slide_partname, CT.PML_SLIDE, presentation.package, deepcopy(proto)
         )
         part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-        self.prs.slides._sldIdLst.add_sldId(presentation.relate_to(part, RT.SLIDE))
+        # A new part has no relationship yet, and slide ids only grow: python-pptx's own calls
+        # search every relationship and every slide id for each slide, O(n²) over a deck.
+        rid = presentation.rels._add_relationship(RT.SLIDE, part)
+        self._top_slide_id += 1
+        ids._add_sldId(id=self._top_slide_id, rId=rid)
         return part.slide
 
     def _number(self) -> int:
