@@ -137,8 +137,14 @@ def test_decks_built_from_copied_slides_are_the_decks_built_fresh(tmp_path):
 
 def test_slide_ids_and_relationships_are_the_ones_python_pptx_gives(tmp_path):
     """Slides after the first of their layout get their id and relationship from the
-    builder's own counters: ids 256, 257, ... in order, each rId naming its own slide."""
-    prs = Presentation(io.BytesIO(render_deck(_job(tmp_path)).data))
+    builder's own counters: ids 256, 257, ... in order, each rId naming its own slide,
+    whether a slide was made through python-pptx (the first of its layout in a process) or
+    copied."""
+    sections = [{"id": f"s{i}", "title": f"Section {i}", "points": ["A point."]} for i in range(3)]
+    view = select(make_brief(sections=sections), "b", "all", make_project())
+    job = RenderJob(view, load_set("default", tmp_path), FileTree("project", None, {}), "pptx")
+    _shared.cache_clear()  # the first slide of each layout through python-pptx, then copies
+    prs = Presentation(io.BytesIO(render_deck(job).data))
     ids = prs.slides._sldIdLst
     assert [int(s.get("id")) for s in ids] == list(range(256, 256 + len(prs.slides)))
     parts = [prs.part.related_part(s.rId) for s in ids]
