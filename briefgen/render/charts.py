@@ -10,6 +10,7 @@ zygote imports pygal ahead for the PDF and HTML formats).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from briefgen.model import ChartFigure
@@ -65,6 +66,9 @@ def _render(figure_json: str, colors: tuple[str, ...], font: str) -> str:
         show_y_guides=figure.chart != "pie",
         explicit_size=False,
         margin=8,
+        # pygal puts a bottom legend at the chart's height less a margin it assumes is 20 or
+        # more: with 8 the legend fell below the picture and was cut off.
+        margin_bottom=24 if several else 8,
         value_formatter=format_number,
         truncate_label=-1,
         truncate_legend=-1,
@@ -90,7 +94,8 @@ def _clean(svg: str, figure_id: str) -> str:
 
     Its ``<script>`` (hover tooltips), ``<title>``/``<desc>`` helpers, comments with the
     day's date and a random element id would put script into the HTML preview and make
-    two builds of the same brief differ; the id becomes the figure's own.
+    two builds of the same brief differ; the id becomes the figure's own. Zero-radius arcs
+    become lines (see ``_ZERO_ARC``).
     """
     from lxml import etree
 
@@ -100,8 +105,17 @@ def _clean(svg: str, figure_id: str) -> str:
         "//svg:script | //svg:title | //svg:desc | //comment()", namespaces={"svg": _SVG_NS}
     ):
         el.getparent().remove(el)
+    for path in root.iter(f"{{{_SVG_NS}}}path"):
+        if "A0" in path.get("d", ""):
+            path.set("d", _ZERO_ARC.sub(r"L\1 \2", path.get("d")))
     text = etree.tostring(root, encoding="unicode")
     return text.replace(old_id, f"chart-{figure_id}") if old_id else text
+
+
+# An elliptical arc with a zero radius, which SVG draws as a straight line to its end point:
+# pygal closes every pie slice with one at the centre, and WeasyPrint draws it as a curve
+# that flings the slice across the page. Written as the line it stands for.
+_ZERO_ARC = re.compile(r"A0(?:\.0*)? 0(?:\.0*)? [-\d.]+ [01] [01] ([-\d.eE]+) ([-\d.eE]+)")
 
 
 def _integer_axis(figure: ChartFigure) -> dict[str, object]:
