@@ -39,6 +39,9 @@ from briefgen.render.deck.fit import (
 from briefgen.render.deck.layouts import (
     BODY_TYPES,
     INSET_Y,
+    P_NS,
+    PH,
+    SP,
     TITLE_TYPES,
     Rect,
     content_rect,
@@ -50,22 +53,18 @@ from briefgen.render.deck.layouts import (
 from briefgen.render.deck.text import plain, rgb, set_text, write
 
 CONT = " (cont.)"
-_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_SP, _TX_BODY, _PH = _P + "sp", _P + "txBody", f"{_P}nvSpPr/{_P}nvPr/{_P}ph"
+CAPTION_H = Inches(0.45)
+_TX_BODY, _SLD_ID = P_NS + "txBody", P_NS + "sldId"
 _T = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
-_SLD_ID = _P + "sldId"
 
 
 def _notes_body(notes: CT_NotesSlide):
     """The text body of the notes placeholder of a notes slide, or None."""
-    for sp in notes.iter(_SP):
-        ph = sp.find(_PH)
+    for sp in notes.iter(SP):
+        ph = sp.find(PH)
         if ph is not None and ph.get("type") == "body":
             return sp.find(_TX_BODY)
     return None
-
-
-CAPTION_H = Inches(0.45)
 
 
 @dataclass
@@ -164,19 +163,22 @@ class DeckBuilder:
         """The slide's body placeholder (idx 1), or None."""
         return find_placeholder(slide, BODY_TYPES, idx=1)
 
-    def _rect(self, kind: str, role: str, shape) -> Rect:
-        """Where ``shape``, a placeholder of a new ``kind`` slide, sits: the same on every
-        slide of the kind (its position is inherited from the layout), so found once."""
+    def _layout_rect(self, kind: str, role: str, find: Callable[[], Rect]) -> Rect:
+        """Where ``role`` sits on ``kind`` slides: the same on every slide of the kind (it is
+        inherited from the layout), so ``find`` runs once per layout and process."""
         key = (str(self.layouts[kind].part.partname), role)
         if key not in self.rects:
-            self.rects[key] = rect_of(shape)
+            self.rects[key] = find()
         return self.rects[key]
 
+    def _rect(self, kind: str, role: str, shape) -> Rect:
+        """Where ``shape``, a placeholder of a new ``kind`` slide, sits."""
+        return self._layout_rect(kind, role, lambda: rect_of(shape))
+
     def _content_rect(self, kind: str) -> Rect:
-        key = (str(self.layouts[kind].part.partname), "content")
-        if key not in self.rects:
-            self.rects[key] = content_rect(self.prs, self.layouts[kind])
-        return self.rects[key]
+        return self._layout_rect(
+            kind, "content", lambda: content_rect(self.prs, self.layouts[kind])
+        )
 
     def _textbox(self, slide: Slide, rect: Rect, name: str):
         shape = slide.shapes.add_textbox(rect.left, rect.top, rect.width, rect.height)
@@ -209,8 +211,8 @@ class DeckBuilder:
 
     def _remove_empty_placeholders(self, slide: Slide) -> None:
         """Placeholders left without text would show "Click to add text" in PowerPoint."""
-        for sp in list(slide.shapes._spTree.iterchildren(_SP)):
-            if sp.find(_PH) is None:
+        for sp in list(slide.shapes._spTree.iterchildren(SP)):
+            if sp.find(PH) is None:
                 continue
             body = sp.find(_TX_BODY)
             if body is None or not "".join(t.text or "" for t in body.iter(_T)).strip():
@@ -253,15 +255,14 @@ class DeckBuilder:
 
     def _paged_rect(self, kind: str) -> Rect:
         """The layout's body placeholder (idx 1), else the content area below the title."""
-        key = (str(self.layouts[kind].part.partname), "paged")
-        if key not in self.rects:
+
+        def find() -> Rect:
             body_ph = placeholder(self.layouts[kind], BODY_TYPES)
-            self.rects[key] = (
-                rect_of(body_ph)
-                if body_ph is not None and body_ph.placeholder_format.idx == 1
-                else self._content_rect(kind)
-            )
-        return self.rects[key]
+            if body_ph is not None and body_ph.placeholder_format.idx == 1:
+                return rect_of(body_ph)
+            return self._content_rect(kind)
+
+        return self._layout_rect(kind, "paged", find)
 
     def _body_frame(self, slide: Slide, rect: Rect):
         body = self._body(slide)

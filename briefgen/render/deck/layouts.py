@@ -45,8 +45,9 @@ BODY_TYPES = (
     PP_PLACEHOLDER.VERTICAL_BODY,
 )
 EMU_PER_PT = 12700
-_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_SP, _PH = _P + "sp", f"{_P}nvSpPr/{_P}nvPr/{_P}ph"
+# PresentationML names, for reading slides' XML directly: a shape, and its placeholder mark.
+P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+SP, PH = P_NS + "sp", f"{P_NS}nvSpPr/{P_NS}nvPr/{P_NS}ph"
 INSET_X, INSET_Y = Inches(0.1), Inches(0.05)  # PowerPoint's default text-frame insets
 
 
@@ -175,8 +176,8 @@ def find_placeholder(slide, types: tuple[PP_PLACEHOLDER, ...], idx: int | None =
     resolves the type of every placeholder on the slide, for each question asked.
     """
     wanted = {t.xml_value for t in types if t.xml_value}
-    for sp in slide.shapes._spTree.iterchildren(_SP):
-        ph = sp.find(_PH)
+    for sp in slide.shapes._spTree.iterchildren(SP):
+        ph = sp.find(PH)
         if ph is None or ph.get("type", "obj") not in wanted:
             continue
         if idx is None or int(ph.get("idx", "0")) == idx:
