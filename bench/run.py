@@ -292,9 +292,14 @@ def verdict(ok: bool) -> str:
 def measure(work: Path, quick: bool, only: set[str]) -> Results:
     from briefgen.pipeline import prepare
     from briefgen.project import open_workspace
-    from briefgen.render import run
     from briefgen.render.html import PROJECT_BASE, TEMPLATE_BASE, render_html
-    from briefgen.workers import default_jobs
+    from briefgen.workers import default_jobs, render_job
+
+    def run(job):  # as a warm worker renders a document (the collector paused, reads recorded)
+        outcome = render_job(job)
+        if outcome.rendered is None:
+            raise RuntimeError(outcome.error)
+        return outcome.rendered
 
     res = Results()
     env = environment(work / "pycache")

@@ -147,7 +147,8 @@ def render_job(job: RenderJob, renderer: Callable[[RenderJob], Rendered] | None 
     outcome = Outcome(job.label)
     try:
         try:
-            outcome.rendered = renderer(tracked)
+            with _collection_paused():
+                outcome.rendered = renderer(tracked)
         except Exception:
             outcome.detail = traceback.format_exc()
             raise
@@ -165,6 +166,26 @@ def render_job(job: RenderJob, renderer: Callable[[RenderJob], Rendered] | None 
         outcome.exit_code = EXIT_RENDER
     outcome.reads = recording.reads
     return outcome
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection during one render (as it was before, after it).
+
+    What a render allocates (WeasyPrint's boxes and styles, the deck's XML) lives until the
+    render ends, so the collector, run every few hundred allocations, walked that growing heap
+    again and again to find little: with it, a 62-page brief took 13% longer, and its time
+    per page grew with its length (1.10x the 5-page sample's, against 0.92x without).
+    Peak memory rose by 3% (105 to 108 MB). Reference counting still frees the rest at once,
+    and cycles left behind are collected after the render.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _out_of_memory(job: RenderJob) -> str:

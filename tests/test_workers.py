@@ -3,6 +3,7 @@ a worker that dies, recycling, and no process left behind (after close and after
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from briefgen.pipeline import execute, prepare
 from briefgen.project import open_workspace
 from briefgen.render import RenderOptions
+from briefgen.render import run as render
 from briefgen.workers import Pool, render_job
 
 # A brief.html.j2 that never finishes (10^10 loop turns), and one that asks for gigabytes.
@@ -82,6 +84,29 @@ def test_outcome_reports_pages_slides_and_the_project_files_read(project):
     assert pdf.rendered.pages >= 2 and pdf.rendered.slides is None
     assert deck.rendered.slides >= 10
     assert pdf.reads == {} and deck.reads == {}  # the sample theme has no logo
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_collector_is_paused_during_a_render_and_restored_after(project, enabled, fails):
+    job = plan_for(project).targets[0].job
+    seen = []
+
+    def renderer(tracked):
+        seen.append(gc.isenabled())
+        if fails:
+            raise RuntimeError("a renderer bug")
+        return render(tracked)
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        outcome = render_job(job, renderer)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False]
+    assert outcome.ok is not fails
 
 
 # ---------------------------------------------------------------- limits
