@@ -158,6 +158,38 @@ def test_a_process_compiles_a_template_once_and_again_after_an_edit(templates: P
     assert compiled == ["brief.html.j2"] * 2
 
 
+def test_a_tree_digest_reads_a_file_again_only_when_it_changed(tmp_path: Path, monkeypatch):
+    """Digests are taken at every build (of a watch session too): unchanged files are not
+    read again, and a changed file is, even when its size and modification time are put
+    back as they were."""
+    import os
+
+    reads: list[str] = []
+    original = Path.read_bytes
+
+    def counting(self):
+        reads.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    (tmp_path / "a.css").write_text("a { color: red }")
+    (tmp_path / "b.css").write_text("b { color: red }")
+    tree = FileTree("t", tmp_path)
+    first = tree.digest()
+    assert sorted(reads) == ["a.css", "b.css"]
+    assert FileTree("t", tmp_path).digest() == first
+    assert sorted(reads) == ["a.css", "b.css"]  # nothing read again
+
+    st = (tmp_path / "a.css").stat()
+    (tmp_path / "a.css").write_text("a { color: tan }")  # the same size
+    os.utime(tmp_path / "a.css", ns=(st.st_atime_ns, st.st_mtime_ns))
+    second = tree.digest()
+    assert second != first
+    assert sorted(reads) == ["a.css", "a.css", "b.css"]
+    in_memory = FileTree("t", None, {"a.css": b"a { color: tan }", "b.css": b"b { color: red }"})
+    assert in_memory.digest() == second
+
+
 def test_undefined_variable_names_template_and_line(templates: Path):
     write(templates, "default/brief.html.j2", "<p>{{ brief.title }}</p>\n\n<p>{{ nope }}</p>\n")
     with pytest.raises(TemplateError) as info:
