@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from briefgen import __version__
-from briefgen.errors import EXIT_RENDER, BriefgenError
+from briefgen.errors import EXIT_RENDER, BriefgenError, printable
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,7 +31,16 @@ class State:
     def warn(self, message: str) -> None:
         """Print a warning; located ones (``file:line: warning: …``) already say so."""
         if not self.quiet:
-            click.echo(message if ": warning: " in message else f"warning: {message}", err=True)
+            _say(message if ": warning: " in message else f"warning: {message}")
+
+
+def _say(line: str) -> None:
+    """Print one message line to stderr, ``error: `` in front unless it already says where or
+    what it is; control characters from what users wrote are shown, not sent (see
+    :func:`briefgen.errors.printable`)."""
+    if not (_located(line) or line.startswith(("warning: ", "error: "))):
+        line = f"error: {line}"
+    click.echo(printable(line), err=True)
 
 
 def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,7 +55,7 @@ def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
             if state and state.debug:
                 traceback.print_exc()
             for line in str(exc).splitlines() or [type(exc).__name__]:
-                click.echo(line if _located(line) else f"error: {line}", err=True)
+                _say(line)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(
@@ -58,10 +67,9 @@ def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # a bug in briefgen or a library: say so, briefly
             if state and state.debug:
                 traceback.print_exc()
-            click.echo(
+            _say(
                 f"error: internal error: {type(exc).__name__}: {exc} "
-                "(run with --debug for the traceback, and please report it)",
-                err=True,
+                "(run with --debug for the traceback, and please report it)"
             )
             sys.exit(EXIT_RENDER)
 
@@ -290,8 +298,8 @@ def _report_build(state: State, result: Any, as_json: bool) -> None:
     for failed in result.failed:
         error = failed.error or "failed"
         if state.debug and failed.detail:  # the render's own traceback, for a bug report
-            click.echo(failed.detail.rstrip(), err=True)
-        click.echo(error if _located(error) else f"error: {error}", err=True)
+            click.echo(printable(failed.detail.rstrip()), err=True)
+        _say(error)
     if result.exit_code:
         sys.exit(result.exit_code)
 
@@ -356,15 +364,14 @@ def watch(
                 result = run()
             except BriefgenError as exc:  # say what is wrong, and wait for the fix
                 for line in str(exc).splitlines():
-                    click.echo(line if _located(line) else f"error: {line}", err=True)
+                    _say(line)
                 return
             if result is None:
                 return
             for warning in result.warnings:
                 state.warn(warning)
             for failed in result.failed:
-                error = failed.error or "failed"
-                click.echo(error if _located(error) else f"error: {error}", err=True)
+                _say(failed.error or "failed")
             if not state.quiet:
                 written = sum(1 for o in result.outputs if o.status == "written")
                 click.echo(
@@ -451,6 +458,7 @@ def _progress(state: State, as_json: bool):
 
 def _print_table(result: Any) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column, justify in (
@@ -464,7 +472,7 @@ def _print_table(result: Any) -> None:
         count = out.pages if out.pages is not None else out.slides
         unit = " pages" if out.pages is not None else " slides" if out.slides is not None else ""
         table.add_row(
-            os.path.relpath(out.path),
+            Text(printable(os.path.relpath(out.path))),
             "-" if count is None else f"{count}{unit}",
             _size(out.size) if out.status != "failed" else "failed",
             "unchanged" if out.status == "unchanged" else f"{out.seconds:.2f} s",
@@ -556,8 +564,8 @@ def _print_check(state: State, report: Any) -> None:
     for finding in report.findings:
         if state.quiet and finding.severity != "error":
             continue
-        line = finding.text()
-        where = f"{finding.where}: " if finding.where else ""
+        line = printable(finding.text())
+        where = printable(f"{finding.where}: ") if finding.where else ""
         label = f"{finding.severity}:"
         styled = click.style(label, **styles[finding.severity])
         click.echo(where + line[len(where) :].replace(label, styled, 1), color=color)
@@ -580,6 +588,7 @@ def _print_check(state: State, report: Any) -> None:
 def _print_measures(report: Any) -> None:
     """Measured figures against budgets: ``5 / 4`` is five measured, four allowed."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("brief", "audience", "pages", "slides", "words", "words/slide"):
@@ -587,8 +596,8 @@ def _print_measures(report: Any) -> None:
     for item in report.items:
         m, b = item.measures, item.budget
         table.add_row(
-            item.brief,
-            item.audience,
+            Text(printable(item.brief)),
+            Text(printable(item.audience)),
             _against(m.pages, b.pages),
             _against(m.slides, b.slides),
             _against(m.words, b.words),

@@ -8,11 +8,34 @@ is 2, a render that failed is 1.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 EXIT_RENDER = 1
 EXIT_INPUT = 2
+
+# C0 and C1 controls but newline and tab, and the bidirectional overrides and isolates that
+# reorder what a terminal shows ("Trojan source"): never sent to a terminal as they are.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` with terminal control characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    Messages quote what users wrote: keys, values, file names. A key holding ESC sequences
+    could clear the screen, retitle the window or hide the error behind fake output, and a
+    BEL rings on every run; the one place that prints (the CLI) passes each line through
+    this, so a message shows what is in the file instead of doing it.
+    """
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, order=True)

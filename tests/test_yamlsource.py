@@ -244,11 +244,9 @@ def test_tab_indentation_gets_a_hint_even_when_libyaml_does_not_name_the_tab(
 
 
 def test_two_documents_in_one_file(any_loader):
-    problems = problems_of("title: a\n---\ntitle: b\n")
-    assert problems == [
-        "t.yaml:2:1: invalid YAML: but found another document "
-        "(one brief per file: remove the '---' separating documents)"
-    ]
+    (problem,) = problems_of("title: a\n---\ntitle: b\n")
+    assert problem.startswith("t.yaml:2:1: invalid YAML: ")
+    assert problem.endswith("(one brief per file: remove the '---' separating documents)")
 
 
 def test_undefined_alias_gets_a_hint(any_loader):
@@ -259,7 +257,7 @@ def test_undefined_alias_gets_a_hint(any_loader):
 
 def test_colon_in_an_unquoted_value_gets_a_hint(any_loader):
     (problem,) = problems_of("title: Energy: a plan\nsummary: x\n")
-    assert problem.startswith("t.yaml:1:14: invalid YAML: mapping values are not allowed ")
+    assert problem.startswith("t.yaml:1:14: invalid YAML: ")
     assert problem.endswith("(check the indentation, or quote a value that contains ': ')")
 
 

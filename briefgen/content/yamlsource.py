@@ -144,10 +144,32 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         _check_shape(text, name, _Loader)
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if _Loader is not yaml.SafeLoader:
+            _own_limits_first(text, name, exc)
         if _Loader is yaml.SafeLoader or "invalid Unicode character escape" not in str(exc):
             raise
     _check_shape(text, name, yaml.SafeLoader)  # also keeps the Python composer's recursion low
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _own_limits_first(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
+    """Raise briefgen's own depth or size error if the document breaks one before the place
+    where libyaml stopped.
+
+    libyaml has limits of its own (0.2.6 refuses more than 1,000 nested collections, and its
+    scanner reads ahead of the events it hands out), so on a deep document its error comes
+    first and briefgen's rule never sees the 49th level. The part libyaml read is walked
+    again with PyYAML's pure-Python parser, which has no such limit and hands out events as
+    it goes: what the user sees then depends on briefgen's rules, not on the libyaml build.
+    The cost is paid only on a document that is refused anyway, and is bounded by how far
+    libyaml got.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    end = mark.index if mark is not None and mark.index > 0 else len(text)
+    try:
+        _check_shape(text[:end], name, yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # the prefix ends mid-document or has the same error: libyaml's stands
 
 
 def _check_shape(text: str, name: str, loader: type = _Loader) -> None:
@@ -249,11 +271,12 @@ def clean_text(value: str) -> str:
 
 
 _TAB_HINT = "tabs are not allowed for indentation in YAML; indent with spaces"
+_MULTI_DOC_HINT = "one brief per file: remove the '---' separating documents"
 _HINTS = (
     ("found character '\\t' that cannot start any token", _TAB_HINT),
     ("found a tab character", _TAB_HINT),
     ("found undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
-    ("expected a single document", "one brief per file: remove the '---' separating documents"),
+    ("expected a single document", _MULTI_DOC_HINT),
     (
         "mapping values are not allowed",  # "... here" (PyYAML), "... in this context" (libyaml)
         "check the indentation, or quote a value that contains ': '",
@@ -269,11 +292,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str = "") -> Pro
         if needle in str(exc):
             message = f"{message} ({hint})"
             break
-    else:  # libyaml does not name the character: look at what is there
+    else:  # the library's words did not say: look at what is there
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             message = f"{message} ({_TAB_HINT})"
+        elif mark and _line_at(text, mark.line).startswith(("---", "...")) and mark.line > 0:
+            message = f"{message} ({_MULTI_DOC_HINT})"
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     return Problem(name, line, col, f"invalid YAML: {message}")
+
+
+def _line_at(text: str, line: int) -> str:
+    """The 0-based ``line`` of ``text``, or ''."""
+    lines = text.split("\n")
+    return lines[line] if 0 <= line < len(lines) else ""
 
 
 def _char_at(text: str, line: int, column: int) -> str:
