@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefgen.errors import InputError
+from briefgen.errors import InputError, ValidationFailed
 from briefgen.project import CONFIG_NAME, Workspace, load_briefs, open_workspace
 from briefgen.render import RenderOptions
 
@@ -21,6 +21,8 @@ def validate(
     from briefgen.templates import load_set
 
     ws = open_workspace(project)
+    if ws.folder_problems:
+        raise ValidationFailed(list(ws.folder_problems.values()))
     loaded = load_briefs(ws, [Path(b) for b in briefs] if briefs else None)
     warnings = [str(w) for w in ws.warnings]
     for name in {a.template or ws.config.template for a in ws.config.audiences.values()}:

@@ -28,14 +28,26 @@ class Workspace:
     config: Project
     config_file: Path | None
     warnings: tuple[Problem, ...] = ()
+    folder_problems: dict[str, Problem] = field(default_factory=dict)
+    """Why the config's ``content:`` or ``output:`` folder may not be used, by key. Raised
+    when the folder is asked for, so ``-o DIR`` or brief files named on the command line
+    (the user's own say) work around a config that points elsewhere."""
 
     @property
     def content_dir(self) -> Path:
+        """The config's content folder, inside the project (see :func:`_folder_problems`)."""
+        self._refuse("content")
         return self.root / self.config.content
 
     @property
     def output_dir(self) -> Path:
+        """The config's output folder, inside the project and apart from its inputs."""
+        self._refuse("output")
         return self.root / self.config.output
+
+    def _refuse(self, key: str) -> None:
+        if key in self.folder_problems:
+            raise ValidationFailed([self.folder_problems[key]])
 
     @property
     def templates_dir(self) -> Path:
@@ -97,7 +109,49 @@ def open_workspace(project: Path | str | None = None) -> Workspace:
     doc = load_file(config_file, display_path(config_file))
     config = validate(doc, Project)
     _check_template_names(doc, config, root / "templates")
-    return Workspace(root, config, config_file, tuple(doc.warnings))
+    folders = _folder_problems(doc, config, root)
+    return Workspace(root, config, config_file, tuple(doc.warnings), folders)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _folder_problems(doc: Document, config: Project, root: Path) -> dict[str, Problem]:
+    """What is wrong with the config's ``content:`` and ``output:`` folders.
+
+    ``briefgen.yaml`` comes from colleagues like the rest of the project. An absolute or
+    ``../`` output folder would let it write files anywhere the user can, an outside content
+    folder would build another project's brief; an output folder among the templates or the
+    content would put one audience's rendered files where another audience's templates can
+    read them. Paths are resolved (symlinks followed) before they are compared.
+    """
+    templates = (root / "templates").resolve()
+    content = (root / config.content).resolve()
+    output = (root / config.output).resolve()
+    how = "name a folder inside the project"
+    found: dict[str, str] = {}
+    if not _within(content, root):
+        found["content"] = (
+            f"'{config.content}' is outside the project folder; {how}, "
+            "or name the brief files on the command line"
+        )
+    if not _within(output, root):
+        found["output"] = (
+            f"'{config.output}' is outside the project folder; {how}, "
+            "or pass -o DIR on the command line"
+        )
+    elif output == root or _within(output, templates) or _within(output, content):
+        found["output"] = (
+            f"'{config.output}' would put built files among the project's templates or "
+            "content, where templates could read them; use a folder of its own, such as 'output'"
+        )
+    elif _within(content, output) or _within(templates, output):
+        found["output"] = (
+            f"'{config.output}' holds the project's templates or content; "
+            "use a folder of its own, such as 'output'"
+        )
+    return {key: doc.source.problem((key,), message) for key, message in found.items()}
 
 
 def _check_template_names(doc: Document, config: Project, templates: Path) -> None:

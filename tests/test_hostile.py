@@ -74,6 +74,7 @@ def test_hostile_input(case: Case, canary: Canary, tmp_path: Path):
         assert _found(case.stderr, run.stderr), said
     not_one_line = [line for line in run.stderr.splitlines() if line and not ONE_LINE.match(line)]
     assert not not_one_line, said
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", run.stdout + run.stderr), said
     assert len(run.error_lines) == (case.errors if case.exit else 0), said
     assert run.seconds < case.max_seconds, said
 
