@@ -44,11 +44,20 @@ class FileTree:
     root: Path | None = None
     files: dict[str, bytes] | None = field(default=None, repr=False)
     within: Path | None = None
+    links: bool = True
+    """False for template sets: a symlink anywhere on the way to a file is refused, even
+    one that stays inside the project (``raw.txt -> ../../content/brief.yaml`` would let a
+    template include the brief whole, excluded points and all)."""
+    excluded: tuple[Path, ...] = ()
+    """Real folders (or files) never read through this tree, wherever a path or link leads:
+    the project's content and output, so a renderer sees the brief only as the audience's
+    view and never another audience's built files."""
 
     def _disk_path(self, rel: str, *, strict: bool = False) -> Path | None:
         """The real path of ``rel`` if it is a file inside the tree, else None; ``strict``
-        raises :class:`InputError` for a file that exists but leads outside (a symlink),
-        so a refused file is an error rather than silently another layer's file."""
+        raises :class:`InputError` for a file that exists but may not be read (a symlink
+        out, a link in a template set, an excluded folder), so a refused file is an error
+        rather than silently another layer's file."""
         assert self.root is not None
         path = self.root / rel
         try:
@@ -56,12 +65,16 @@ class FileTree:
         except (OSError, RuntimeError):  # missing, a broken symlink, or a symlink loop
             return None
         bound = (self.within or self.root).resolve()
+        refusal = ""
         if not real.is_relative_to(bound):
+            refusal = f"leads outside {_folder(self.within, self.label)} (a symlink?)"
+        elif not self.links and _has_link(self.within or self.root, path):
+            refusal = "is or passes through a symlink; template sets may hold only their own files"
+        elif any(real == x or real.is_relative_to(x) for x in self.excluded):
+            refusal = "is among the project's briefs or built files, which templates cannot read"
+        if refusal:
             if strict:
-                raise InputError(
-                    f"{self.label}/{rel}: leads outside {_folder(self.within, self.label)} "
-                    "(a symlink?); briefgen does not read it"
-                )
+                raise InputError(f"{self.label}/{rel}: {refusal}; briefgen does not read it")
             return None
         return real if real.is_file() else None
 
@@ -152,6 +165,20 @@ def _content_hash(real: Path) -> bytes:
             _HASHES.clear()
         found = _HASHES[key] = hashlib.sha256(data).digest()
     return found
+
+
+def _has_link(top: Path, path: Path) -> bool:
+    """True if ``path`` or any folder between ``top`` and it is a symlink."""
+    try:
+        parts = path.relative_to(top).parts
+    except ValueError:
+        return True
+    current = top
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
 
 
 def _folder(within: Path | None, label: str) -> str:

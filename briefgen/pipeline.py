@@ -93,7 +93,7 @@ def prepare(
     wanted = _check_formats(formats)
     loaded = load_briefs(ws, [Path(b) for b in briefs] if briefs else None)
     out_dir = (output_dir or ws.output_dir).resolve()
-    project_tree = FileTree("project", ws.root)
+    project_tree = _project_tree(ws, out_dir, loaded)
     sets: dict[str, TemplateSet] = {}
     config_digests = {name: _config_digest(ws, name) for name in names}
     targets: list[Target] = []
@@ -127,6 +127,31 @@ def prepare(
                 digest = _inputs_digest(lb, view_json, config_digests[name], tset, fmt, options)
                 targets.append(Target(job, path, digest))
     return Plan(ws, out_dir, targets, list(dict.fromkeys(warnings)), loaded)
+
+
+def _project_tree(ws: Workspace, out_dir: Path, loaded: Sequence[LoadedBrief]) -> FileTree:
+    """The project's files as renderers may read them (a logo, a stylesheet): never the
+    briefs, the config or the built files, which hold what other audiences may see.
+
+    The template sets must not hold them either: an output folder or a brief inside
+    ``templates/`` is refused, whoever named it, since a template could include it raw.
+    """
+    templates = ws.templates_dir.resolve()
+    inside = [p for p in (out_dir, *(lb.path.resolve() for lb in loaded)) if _under(p, templates)]
+    if inside:
+        raise InputError(
+            f"{ws.display(inside[0])}: is inside the templates folder, where templates "
+            "could read it; keep briefs and built files out of templates/"
+        )
+    excluded = [(ws.root / ws.config.content).resolve(), out_dir]
+    excluded += [lb.path.resolve() for lb in loaded]
+    if ws.config_file is not None:
+        excluded.append(ws.config_file.resolve())
+    return FileTree("project", ws.root, excluded=tuple(dict.fromkeys(excluded)))
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def _check_formats(formats: Sequence[str] | None) -> set[str]:

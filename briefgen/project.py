@@ -136,6 +136,11 @@ def _folder_problems(doc: Document, config: Project, root: Path) -> dict[str, Pr
             f"'{config.content}' is outside the project folder; {how}, "
             "or name the brief files on the command line"
         )
+    elif _within(content, templates):
+        found["content"] = (
+            f"'{config.content}' is inside the templates folder, where templates could "
+            "include a brief whole; keep briefs out of templates/"
+        )
     if not _within(output, root):
         found["output"] = (
             f"'{config.output}' is outside the project folder; {how}, "

@@ -142,9 +142,11 @@ def _trees_for(name: str, project_templates: Path | None) -> list[FileTree]:
     if project_templates is not None and (project_templates / name).is_dir():
         # Reads stay inside the project even if the set's folder is a symlink elsewhere.
         within = project_templates.parent.resolve()  # the project, not where a link goes
-        trees.append(FileTree(f"templates/{name}", project_templates / name, within=within))
+        trees.append(
+            FileTree(f"templates/{name}", project_templates / name, within=within, links=False)
+        )
     if (builtin_dir() / name).is_dir():
-        trees.append(FileTree(f"builtin:{name}", builtin_dir() / name))
+        trees.append(FileTree(f"builtin:{name}", builtin_dir() / name, links=False))
     return trees
 
 
@@ -184,7 +186,9 @@ def load_set(name: str, project_templates: Path | None) -> TemplateSet:
         settings = settings or own
         current = own.extends
     assert settings is not None
-    builtins = tuple((n, FileTree(f"builtin:{n}", builtin_dir() / n)) for n in available_sets(None))
+    builtins = tuple(
+        (n, FileTree(f"builtin:{n}", builtin_dir() / n, links=False)) for n in available_sets(None)
+    )
     return TemplateSet(name, tuple(layers), builtins, settings)
 
 
