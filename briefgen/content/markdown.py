@@ -15,7 +15,8 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+from briefgen.links import allowed_link
+
 MAX_NESTING = 12
 
 
@@ -52,12 +53,6 @@ class ListBlock:
 Block = Para | ListBlock
 
 
-def _link_allowed(url: str) -> bool:
-    """Only web, mail and in-document links; anything else stays literal text."""
-    lowered = url.strip().lower()
-    return lowered.startswith(ALLOWED_SCHEMES) or lowered.startswith("#")
-
-
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": MAX_NESTING})
     md.enable(["replacements", "smartquotes"])
@@ -76,7 +71,7 @@ def _parser() -> MarkdownIt:
             "reference",
         ]
     )
-    md.validateLink = _link_allowed
+    md.validateLink = allowed_link  # anything else stays literal text
     return md
 
 

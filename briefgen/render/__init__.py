@@ -56,7 +56,8 @@ def run(job: RenderJob) -> Rendered:
     if job.format == "html":
         from briefgen.render.html import html_file
 
-        result = Rendered(html_file(job))
+        data, warnings = html_file(job)
+        result = Rendered(data, warnings=warnings)
     elif job.format == "pdf":
         from briefgen.render.pdf import render_pdf
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import re
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -22,6 +21,7 @@ from briefgen.model import ChartFigure
 from briefgen.render import RenderJob
 from briefgen.render.charts import chart_svg, format_number
 from briefgen.render.images import check_image
+from briefgen.render.policy import enforce
 from briefgen.templates import HTML_TEMPLATE, make_env, render
 
 TEMPLATE_BASE = "file:///briefgen-template/"
@@ -69,36 +69,19 @@ def render_html(job: RenderJob, target: Target) -> str:
     return render(env, HTML_TEMPLATE, context)
 
 
-def html_file(job: RenderJob) -> bytes:
-    """The standalone HTML file: the brief for target ``html`` with its content policy."""
-    html = with_content_policy(render_html(job, target="html"), job.options.allow_hosts)
-    return html.encode("utf-8")
-
-
-def content_policy(allow_hosts: tuple[str, ...] = ()) -> str:
-    """The Content-Security-Policy of a standalone HTML brief: everything it shows is inline
-    (``data:`` URIs and inline styles), so a browser opening it fetches nothing and runs
-    nothing, whatever the template wrote, except from the hosts the user allowed."""
-    hosts = " ".join(
-        f"http://{h} https://{h}" for h in allow_hosts if re.fullmatch(r"[a-z0-9.-]+", h)
+def html_file(job: RenderJob) -> tuple[bytes, list[str]]:
+    """The standalone HTML file: the brief for target ``html`` with the policy of
+    :mod:`briefgen.render.policy` enforced on its parsed tree; and what that removed."""
+    html, removed = enforce(render_html(job, target="html"), job.options.allow_hosts)
+    warnings = (
+        [
+            f"{job.tset.name}/{HTML_TEMPLATE}: removed from the HTML file, which may not run, "
+            f"fetch or link outside: {', '.join(removed[:5])}" + (" …" if len(removed) > 5 else "")
+        ]
+        if removed
+        else []
     )
-    src = f"data: {hosts}".strip()
-    return (
-        f"default-src 'none'; style-src 'unsafe-inline' {src}; font-src {src}; "
-        f"img-src {src}; base-uri 'none'; form-action 'none'"
-    )
-
-
-def with_content_policy(html: str, allow_hosts: tuple[str, ...] = ()) -> str:
-    """``html`` with the policy as the first element of its head (where browsers read it;
-    a template without ``<head>`` gets it where the parser opens the head implicitly)."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_policy(allow_hosts)}">'
-    found = re.search(r"<head\b[^>]*>", html, re.IGNORECASE) or re.search(
-        r"<html\b[^>]*>", html, re.IGNORECASE
-    )
-    doctype = re.match(r"\s*<!doctype[^>]*>", html, re.IGNORECASE)
-    at = found.end() if found else (doctype.end() if doctype else 0)
-    return html[:at] + meta + html[at:]
+    return html.encode("utf-8"), warnings
 
 
 def _globals(job: RenderJob, target: Target, theme: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from weasyprint.document import Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError, InputError, RenderError
+from briefgen.links import allowed_link
 from briefgen.render import Rendered, RenderJob
 from briefgen.render.html import PROJECT_BASE, TEMPLATE_BASE, render_html
 from briefgen.render.images import MIN_DPI, check_fetched, check_image, placed_images
@@ -155,6 +156,27 @@ def _refuse_attachments(job: RenderJob, document: Document) -> None:
         )
 
 
+def _drop_links(document: Document) -> list[str]:
+    """Remove every link annotation whose target :func:`allowed_link` refuses; return them.
+
+    Content links are allowlisted when the Markdown is parsed, but a template can write any
+    ``href``, and CSS can make links too; all of them end up in the pages' link lists, so
+    that is where the allowlist is applied. WeasyPrint resolves relative targets against the
+    virtual template URL, so a relative link arrives here as ``file:`` and is dropped too.
+    """
+    dropped: list[str] = []
+    for page in document.pages:
+        kept = []
+        for link in page.links:
+            kind, target = link[0], link[1]
+            if kind == "external" and not allowed_link(str(target)):
+                dropped.append(str(target).removeprefix(TEMPLATE_BASE))
+            else:
+                kept.append(link)
+        page.links[:] = kept
+    return list(dict.fromkeys(dropped))
+
+
 _glib_handler: object = None
 
 
@@ -222,6 +244,7 @@ def lay_out(job: RenderJob, out: BinaryIO | None = None) -> tuple[Document, list
         document = HTML(string=html, base_url=TEMPLATE_BASE, url_fetcher=fetcher).render()
         _check_pages(job, document)
         _refuse_attachments(job, document)
+        dropped = _drop_links(document)
         if out is not None:
             document.write_pdf(out, pdf_identifier=b"briefgen", uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
@@ -240,4 +263,10 @@ def lay_out(job: RenderJob, out: BinaryIO | None = None) -> tuple[Document, list
     refused = fetcher.failure()  # a failure WeasyPrint logged and went past (SVG parts)
     if refused is not None:
         raise refused
-    return document, [w for w in collector.messages if "Ignored" not in w]
+    warnings = [w for w in collector.messages if "Ignored" not in w]
+    if dropped:
+        warnings.append(
+            f"{job.label}: links removed (only http, https, mailto and in-document links are "
+            f"kept): {', '.join(dropped[:3])}" + (" …" if len(dropped) > 3 else "")
+        )
+    return document, warnings

@@ -84,14 +84,14 @@ def _check_self_contained(ref: str, prs: PresentationType) -> None:
     and mail hyperlinks may point outside the deck."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    from briefgen.content.markdown import ALLOWED_SCHEMES
+    from briefgen.links import allowed_link
 
     for part in prs.part.package.iter_parts():
         for rel in part.rels.values():
             if not rel.is_external:
                 continue
             target = rel.target_ref
-            if rel.reltype == RT.HYPERLINK and target.lower().startswith(ALLOWED_SCHEMES):
+            if rel.reltype == RT.HYPERLINK and allowed_link(target):
                 continue
             kind = rel.reltype.rsplit("/", 1)[-1]
             raise InputError(

@@ -19,7 +19,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.text.text import TextFrame
 from pptx.util import Pt
 
-from briefgen.content.markdown import ALLOWED_SCHEMES
+from briefgen.links import allowed_link
 from briefgen.render.deck.fit import Paragraph, Run, space_before
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -144,7 +144,7 @@ def _add_run(frame: TextFrame, p: etree._Element, run: Run, size: float, look: _
         etree.SubElement(etree.SubElement(rpr, A + "solidFill"), A + "srgbClr", val=look.color)
     if look.font:
         etree.SubElement(rpr, A + "latin", typeface=look.font)
-    if run.href and run.href.lower().startswith(ALLOWED_SCHEMES):
+    if run.href and allowed_link(run.href) and not run.href.lstrip().startswith("#"):
         rid = frame.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
         etree.SubElement(rpr, A + "hlinkClick", {R_ID: rid})
     etree.SubElement(r, A + "t").text = _escape(run.text)
