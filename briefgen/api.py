@@ -40,12 +40,19 @@ def check(
     briefs: Sequence[str | Path] | None = None,
     audiences: Sequence[str] | None = None,
     allow_hosts: Sequence[str] = (),
+    *,
+    jobs: int | None = None,
+    pool=None,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
 ):
     """Everything a build does but the final write; returns a :class:`~briefgen.check.Report`.
 
     Problems in content, config and templates are findings (as are budgets, overflowing
     slide text, missing sources…); a missing project or an unknown audience raises
-    :class:`~briefgen.errors.InputError`.
+    :class:`~briefgen.errors.InputError`. Renders run as :func:`build`'s do: in this process
+    by default, in ``jobs`` worker processes, or on ``pool``; always under the time and memory
+    limits (``timeout``, ``memory_mb``).
     """
     from briefgen.audience import resolve_audiences
     from briefgen.check import Report, findings_from_error
@@ -58,14 +65,23 @@ def check(
     except ValidationFailed as exc:  # a broken briefgen.yaml: report it like the rest
         return Report(findings_from_error(exc))
     resolve_audiences(ws.config, audiences)  # a typo in -a is a usage error, not a finding
-    options = RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts))
+    options = _options(allow_hosts, timeout, memory_mb)
     try:
         plan = prepare(
             ws, [Path(b) for b in briefs] if briefs else None, audiences, None, None, options
         )
     except InputError as exc:
         return Report(findings_from_error(exc))
-    return check_plan(plan)
+    own = None
+    if pool is None and jobs:
+        from briefgen.workers import Pool
+
+        pool = own = Pool(jobs)
+    try:
+        return check_plan(plan, pool=pool)
+    finally:
+        if own is not None:
+            own.close()
 
 
 def build(

@@ -21,16 +21,15 @@ what it rendered anyway, without rendering twice.
 
 from __future__ import annotations
 
-import io
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from briefgen.errors import BriefgenError, InputError, Problem, ValidationFailed
+from briefgen.errors import EXIT_INPUT, BriefgenError, InputError, Problem, ValidationFailed
 from briefgen.model import Audience, Brief, Budget, ChartFigure
+from briefgen.words import count_words
 
 if TYPE_CHECKING:
     from briefgen.audience import BriefView
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from briefgen.project import LoadedBrief
     from briefgen.render import RenderJob
     from briefgen.render.deck.plan import SlidePlan
+    from briefgen.workers import Executor, Outcome
 
 Severity = Literal["error", "warning"]
 
@@ -63,8 +63,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "render.warning": ("warning", "a renderer warning (unsupported CSS and the like)"),
 }
 _EMPTY_SECTION = re.compile(r"section '(?P<id>[^']+)' is empty for audience")
-_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
-_NOT_CONTENT = ("Classification", "Slide number")  # shapes the builder adds to every slide
 
 
 @dataclass(frozen=True)
@@ -145,6 +143,7 @@ class ItemCheck:
     budget: Budget = field(default_factory=Budget)
     findings: list[Finding] = field(default_factory=list)
     pdf: bytes | None = None
+    html: bytes | None = None
     slide_plan: SlidePlan | None = None
     slide_spans: list[tuple[int, int]] | None = None  # deck slide numbers per plan slide
 
@@ -195,33 +194,64 @@ class Report:
 # ---------------------------------------------------------------- the stage
 
 
+Render = Callable[[Sequence["RenderJob"]], list["Outcome"]]
+
+
 def check(
     plan: Plan,
     items: Iterable[tuple[str, str]] | None = None,
     *,
     keep: bool = False,
+    pool: Executor | None = None,
+    render: Render | None = None,
 ) -> Report:
     """Check every brief × audience of ``plan`` (or only ``items``, pairs of brief id and
-    audience name). ``keep`` keeps the laid-out PDF and the slide plan for a preview."""
+    audience name). ``keep`` keeps the PDF, the HTML and the slide plan for a preview.
+
+    The renders are the build's own: :func:`briefgen.workers.render_all` on ``pool`` (or
+    here), under the same time and memory limits, or ``render``, a function from jobs to
+    outcomes in the same order (the preview server's, which remembers them). What is found
+    comes from what the renderers measured; nothing is rendered twice or read back.
+    """
     started = time.perf_counter()
     wanted = set(items) if items is not None else None
-    jobs = _jobs_by_item(plan)
+    by_item = {
+        item: by_format
+        for item, by_format in _jobs_by_item(plan).items()
+        if wanted is None or item in wanted
+    }
+    needed = [
+        (item, job) for item, by_format in by_item.items() for job in _needed(plan, by_format)
+    ]
+    jobs = [job for _, job in needed]
+    outcomes = render(jobs) if render is not None else _render_all(jobs, pool)
+    done: dict[tuple[str, str], dict[str, Outcome]] = {}
+    for (item, job), outcome in zip(needed, outcomes, strict=True):
+        done.setdefault(item, {})[job.format] = outcome
     findings = _workspace_findings(plan)
     results: list[ItemCheck] = []
     briefs = {lb.id: lb for lb in plan.briefs}
     checked_briefs: list[str] = []
-    for (brief_id, audience), by_format in jobs.items():
-        if wanted is not None and (brief_id, audience) not in wanted:
-            continue
+    for (brief_id, audience), by_format in by_item.items():
         lb = briefs.get(brief_id)
         if brief_id not in checked_briefs:
             checked_briefs.append(brief_id)
             if lb is not None:
                 findings += brief_findings(plan, lb)
-        result = _check_item(plan, lb, by_format, keep)
+        view = next(iter(by_format.values())).view
+        result = _check_item(plan, lb, view, done.get((brief_id, audience), {}), keep)
         results.append(result)
         findings += result.findings
     return Report(_unique(findings), results, time.perf_counter() - started)
+
+
+def _render_all(jobs: Sequence[RenderJob], pool: Executor | None) -> list[Outcome]:
+    from briefgen.workers import render_all
+
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    for index, outcome in render_all(jobs, pool):
+        outcomes[index] = outcome
+    return outcomes  # type: ignore[return-value]
 
 
 def _jobs_by_item(plan: Plan) -> dict[tuple[str, str], dict[str, RenderJob]]:
@@ -230,6 +260,21 @@ def _jobs_by_item(plan: Plan) -> dict[tuple[str, str], dict[str, RenderJob]]:
         view = target.job.view
         jobs.setdefault((view.id, view.audience.name), {})[target.job.format] = target.job
     return jobs
+
+
+def _needed(plan: Plan, by_format: dict[str, RenderJob]) -> list[RenderJob]:
+    """The renders that check one item: the formats it builds, and a PDF or a deck its
+    budget counts pages or slides of even when it does not build them."""
+    any_job = next(iter(by_format.values()))
+    budget = _audience(plan, any_job.view.audience.name).budget
+    out = []
+    if "pdf" in by_format or budget.pages:
+        out.append(by_format.get("pdf") or replace(any_job, format="pdf"))
+    if "pptx" in by_format or budget.slides or budget.words_per_slide:
+        out.append(by_format.get("pptx") or replace(any_job, format="pptx"))
+    if "html" in by_format:
+        out.append(by_format["html"])
+    return out
 
 
 def _workspace_findings(plan: Plan) -> list[Finding]:
@@ -241,96 +286,51 @@ def _audience(plan: Plan, name: str) -> Audience:
 
 
 def _check_item(
-    plan: Plan, lb: LoadedBrief | None, by_format: dict[str, RenderJob], keep: bool
+    plan: Plan,
+    lb: LoadedBrief | None,
+    view: BriefView,
+    outcomes: dict[str, Outcome],
+    keep: bool,
 ) -> ItemCheck:
-    started = time.perf_counter()
-    any_job = next(iter(by_format.values()))
-    view = any_job.view
     name = view.audience.name
     audience = _audience(plan, name)
     measures = Measures(view.id, name, words=count_words(view_text(view)))
     result = ItemCheck(view.id, name, measures, audience.budget)
     out = result.findings
     out += view_findings(plan, lb, view, audience)
-
-    budget = audience.budget
-    if "pdf" in by_format or budget.pages:
-        job = by_format.get("pdf") or replace(any_job, format="pdf")
-        out += _guard(job, lambda: _measure_pdf(job, result, keep))
-    if "pptx" in by_format or budget.slides or budget.words_per_slide:
-        job = by_format.get("pptx") or replace(any_job, format="pptx")
-        out += _guard(job, lambda: _measure_deck(job, result, keep))
-    if "html" in by_format and "pdf" not in by_format:
-        job = by_format["html"]
-        out += _guard(job, lambda: _render_html(job))
-    out += budget_findings(measures, audience)
-    measures.seconds = time.perf_counter() - started
-    return result
-
-
-def _guard(job: RenderJob, measure: Any) -> list[Finding]:
-    """Run one measurement; a render that fails is a finding, not the end of the check."""
-    view = job.view
-    try:
-        return measure()
-    except BriefgenError as exc:
-        code = "input" if isinstance(exc, InputError) else "render"
-        return [Finding(code, f"{job.format}: {exc}", view.id, view.audience.name)]
-    except Exception as exc:  # a renderer bug: report it like build does, keep checking
-        return [
+    who = (view.id, name)
+    for fmt, outcome in outcomes.items():
+        rendered = outcome.rendered
+        measures.seconds += rendered.seconds if rendered is not None else 0.0
+        if rendered is None:
+            code = "input" if outcome.exit_code == EXIT_INPUT else "render"
+            out.append(Finding(code, f"{fmt}: {outcome.error or 'failed'}", *who))
+            continue
+        out += [
             Finding(
-                "render", f"{job.label}: {type(exc).__name__}: {exc}", view.id, view.audience.name
+                n.code,
+                n.message,
+                *who,
+                slide=n.slide,
+                shape=n.shape,
+                measured=n.measured,
+                limit=n.limit,
             )
+            for n in rendered.notes
         ]
-
-
-def _measure_pdf(job: RenderJob, result: ItemCheck, keep: bool) -> list[Finding]:
-    from briefgen.render.html import PROJECT_BASE, TEMPLATE_BASE
-    from briefgen.render.images import MIN_DPI, placed_images
-    from briefgen.render.pdf import lay_out
-
-    out = io.BytesIO() if keep else None
-    document, warnings = lay_out(job, out)
-    result.measures.pages = len(document.pages)
-    if out is not None:
-        result.pdf = out.getvalue()
-    who = (job.view.id, job.view.audience.name)
-    found = [Finding("render.warning", f"pdf: {w}", *who) for w in warnings]
-    for image in placed_images(document, (PROJECT_BASE, TEMPLATE_BASE)):
-        if image.dpi < MIN_DPI:
-            found.append(
-                Finding(
-                    "image.resolution",
-                    image.message(),
-                    *who,
-                    measured=round(image.dpi),
-                    limit=MIN_DPI,
-                )
-            )
-    return found
-
-
-def _measure_deck(job: RenderJob, result: ItemCheck, keep: bool) -> list[Finding]:
-    from briefgen.render.deck import build_deck
-    from briefgen.render.deck.plan import slide_plan
-
-    plan = slide_plan(job)
-    data, slides, fit = build_deck(job, plan)
-    texts = slide_texts(data)
-    result.measures.slides = slides
-    result.measures.slide_words = [count_words(t) for _, t in texts]
-    if keep:
-        result.slide_plan = plan
-        result.slide_spans = slide_spans(plan, [title for title, _ in texts])
-    who = (job.view.id, job.view.audience.name)
-    return [Finding("deck.fit", f.message, *who, slide=f.slide, shape=f.shape) for f in fit]
-
-
-def _render_html(job: RenderJob) -> list[Finding]:
-    from briefgen.render.html import render_html
-
-    render_html(job, target="html")
-    return []
+        if fmt == "pdf":
+            measures.pages = rendered.pages
+            result.pdf = rendered.data if keep else None
+        elif fmt == "pptx":
+            measures.slides = rendered.slides
+            measures.slide_words = list(rendered.slide_words)
+            if keep:
+                result.slide_plan = rendered.slide_plan
+                result.slide_spans = slide_spans(rendered.slide_plan, rendered.slide_titles)
+        elif fmt == "html" and keep:
+            result.html = rendered.data
+    out += budget_findings(measures, audience)
+    return result
 
 
 # ---------------------------------------------------------------- what is measured
@@ -353,34 +353,6 @@ def view_text(view: BriefView) -> list[str]:
         parts += [f.caption.plain for f in section.figures if f.caption is not None]
     parts += [e.event.plain for e in view.timeline]
     return parts
-
-
-def count_words(text: str | Sequence[str]) -> int:
-    """Words as a reader counts them: ``co-chair``, ``U.S.`` and ``97,000`` are one each."""
-    if not isinstance(text, str):
-        return sum(count_words(t) for t in text)
-    return len(_WORD.findall(text.replace(",", "")))
-
-
-def slide_texts(deck: bytes) -> list[tuple[str, str]]:
-    """(title, all text) of each slide of a built deck; classification banners and slide
-    numbers are left out, speaker notes are not slide text."""
-    from pptx import Presentation
-
-    out = []
-    for slide in Presentation(io.BytesIO(deck)).slides:
-        title_shape = slide.shapes.title
-        title = title_shape.text_frame.text if title_shape is not None else ""
-        parts = []
-        for shape in slide.shapes:
-            if shape.name.startswith(_NOT_CONTENT):
-                continue
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            elif getattr(shape, "has_table", False) and shape.has_table:
-                parts += [cell.text for row in shape.table.rows for cell in row.cells]
-        out.append((title, "\n".join(parts)))
-    return out
 
 
 def slide_spans(plan: SlidePlan, titles: list[str]) -> list[tuple[int, int]] | None:
@@ -629,8 +601,8 @@ def build_findings(plan: Plan, outputs: Sequence[Output]) -> list[Finding]:
         pdf, deck = made.get("pdf"), made.get("pptx")
         m.pages = pdf.pages if pdf and pdf.status != "failed" else None
         m.slides = deck.slides if deck and deck.status != "failed" else None
-        if audience.budget.words_per_slide and m.slides and Path(deck.path).is_file():
-            m.slide_words = [count_words(t) for _, t in slide_texts(Path(deck.path).read_bytes())]
+        if deck is not None and deck.slide_words is not None:  # measured when it was built
+            m.slide_words = deck.slide_words
         found += budget_findings(m, audience)
     return [f for f in _unique(found) if f.code not in ("input.warning",)]
 

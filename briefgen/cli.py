@@ -165,6 +165,30 @@ _allow_host_option = click.option(
 )
 
 
+_jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Render in N worker processes (default: the number of cores; 0: in this process, "
+    "under the same limits).",
+)
+_timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop a render that takes longer than this (default: 120; a template's evaluation "
+    "has 10 s of it).",
+)
+_memory_option = click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=64),
+    metavar="MB",
+    help="Memory one render may use (default: 2048).",
+)
+
+
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="briefgen")
 @click.option(
@@ -201,32 +225,14 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool, deb
 )
 @_allow_host_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    metavar="N",
-    help="Render in N worker processes (default: the number of cores; 0: in this process, "
-    "without the time and memory limits).",
-)
+@_jobs_option
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="Render on a Dask cluster, e.g. tcp://HOST:8786 (needs: pip install briefgen[dask]).",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="Stop a render that takes longer than this (default: 120).",
-)
-@click.option(
-    "--memory-limit",
-    "memory_mb",
-    type=click.IntRange(min=64),
-    metavar="MB",
-    help="Memory one render may use (default: 2048).",
-)
+@_timeout_option
+@_memory_option
 @click.pass_obj
 @_errors
 def build(
@@ -528,6 +534,9 @@ def validate(state: State, briefs: tuple[Path, ...]) -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @_allow_host_option
+@_jobs_option
+@_timeout_option
+@_memory_option
 @click.pass_obj
 @_errors
 def check(
@@ -537,6 +546,9 @@ def check(
     output_format: str,
     strict: bool,
     allow_hosts: tuple[str, ...],
+    jobs: int | None,
+    timeout: float | None,
+    memory_mb: int | None,
 ) -> None:
     """Find what is wrong before building: everything a build does but the final write.
 
@@ -546,11 +558,24 @@ def check(
     below 150 dpi and sections left empty. Exit 0 when clean, 1 when there are errors (with
     --strict also warnings), 2 for a usage error.
     """
-    import json
+    pool = _start_workers(jobs, ())  # the build's workers and limits: they warm up meanwhile
+    try:
+        import json
 
-    from briefgen import api
+        from briefgen import api
 
-    report = api.check(state.project, briefs or None, audiences or None, allow_hosts)
+        report = api.check(
+            state.project,
+            briefs or None,
+            audiences or None,
+            allow_hosts,
+            pool=pool,
+            timeout=timeout,
+            memory_mb=memory_mb,
+        )
+    finally:
+        if pool is not None:
+            pool.close()
     if output_format == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

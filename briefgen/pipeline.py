@@ -20,11 +20,11 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from briefgen import __version__
 from briefgen.audience import resolve_audiences, select
@@ -36,7 +36,7 @@ from briefgen.project import LoadedBrief, Workspace, load_briefs
 from briefgen.render import Rendered, RenderJob, RenderOptions
 from briefgen.results import BuildResult, Output, summary_json  # re-exported
 from briefgen.templates import TemplateSet, compile_check, load_set
-from briefgen.workers import Outcome, render_job
+from briefgen.workers import Executor, Outcome, render_all
 
 __all__ = [
     "BuildResult",
@@ -52,12 +52,6 @@ __all__ = [
 Progress = Callable[[str, "Output"], None]
 # Which formats an executor starts first: the slowest first keeps all workers busy to the end.
 SLOWEST_FIRST = ("pdf", "pptx", "html")
-
-
-class Executor(Protocol):
-    """Renders jobs somewhere and yields ``(index, outcome)`` as each finishes."""
-
-    def imap(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[int, Outcome]]: ...
 
 
 @dataclass(frozen=True)
@@ -272,9 +266,7 @@ def execute(
                     rank.get(plan.targets[i].job.format, len(rank)),
                 )
             )
-            results = pool.imap([plan.targets[i].job for i in todo])
-        else:
-            results = ((k, render_job(plan.targets[i].job, renderer)) for k, i in enumerate(todo))
+        results = render_all([plan.targets[i].job for i in todo], pool, renderer)
         for k, outcome in results:
             target = plan.targets[todo[k]]
             outputs[todo[k]] = out = _finish(target, outcome, state, warnings)
@@ -343,6 +335,7 @@ class _State:
             template=template_key(job.tset, _kind(job.format)),
             reads=dict(sorted(outcome.reads.items())),
             warnings=list(rendered.warnings),
+            **({"slide_words": rendered.slide_words} if job.format == "pptx" else {}),
         )
         self.dirty = True
 
@@ -353,6 +346,8 @@ def _unchanged(target: Target, entry: dict[str, Any]) -> Output:
     out.status = "unchanged"
     out.size = int(entry.get("size") or 0)
     out.pages, out.slides = entry.get("pages"), entry.get("slides")
+    words = entry.get("slide_words")
+    out.slide_words = [int(w) for w in words] if isinstance(words, list) else None
     return out
 
 
@@ -367,6 +362,8 @@ def _finish(target: Target, outcome: Outcome, state: _State, warnings: list[str]
         return out
     atomic_write(target.path, result.data)
     state.record(target, outcome)
+    if job.format == "pptx":
+        out.slide_words = list(result.slide_words)
     warnings += [f"{job.label}: {w}" for w in result.warnings]
     out.size, out.pages, out.slides, out.seconds = (
         len(result.data),

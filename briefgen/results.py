@@ -28,6 +28,7 @@ class Output:
     error: str | None = None
     exit_code: int = 0
     detail: str | None = None  # a failure's traceback, shown with --debug
+    slide_words: list[int] | None = None  # words on each slide of a deck, for budgets
 
 
 @dataclass

@@ -35,6 +35,7 @@ from briefgen.content.validate import validate
 from briefgen.content.yamlsource import clean_text, load_bytes
 from briefgen.errors import BriefgenError, InputError, TemplateError
 from briefgen.files import FileTree, walk_files
+from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.model import Color, Line, Model, Slug
 
 SETTINGS_FILE = "template.yaml"
@@ -436,9 +437,22 @@ def compile_check(tset: TemplateSet, kind: Literal["html", "deck"]) -> None:
     render(make_env(tset, kind), name, None)
 
 
-def render(env: jinja2.Environment, name: str, context: dict[str, Any] | None) -> str:
+TEMPLATE_TIMEOUT = 10.0  # seconds one template evaluation may take (the sample: 0.05)
+
+
+def render(
+    env: jinja2.Environment,
+    name: str,
+    context: dict[str, Any] | None,
+    timeout: float = TEMPLATE_TIMEOUT,
+) -> str:
     """Render template ``name`` (only compile it when ``context`` is None); every failure
     becomes a :class:`TemplateError` with its template and line.
+
+    Evaluation has its own short time limit, ``timeout`` seconds: the sandbox caps each
+    ``range()``, but nested loops multiply (two of ``range(100000)`` are 10¹⁰ turns that
+    write nothing), and such a template should be reported at its line in seconds, not when
+    the render's own limit (for layout, minutes) runs out.
 
     The result never contains control characters, non-characters or lone surrogates (a
     template can write them with escapes in string literals; python-pptx and lxml refuse
@@ -449,7 +463,15 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any] | None) -
         template = env.get_template(name)
         if context is None:
             return ""
-        text = template.render(context)
+        with time_limit(timeout, "template"):
+            text = template.render(context)
+    except TimeLimitExceeded as exc:
+        if exc.what != "template":
+            raise  # the render's own limit: reported for the whole render
+        where, line = _jinja_frame(exc, _where(env, name))
+        raise TemplateError(
+            where, line, f"stopped after {exc.seconds:g} s (a loop that never ends?)"
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             exc.filename or exc.name or name, exc.lineno, exc.message or "syntax error"
@@ -497,6 +519,20 @@ def _jinja_message(exc: jinja2.TemplateError) -> str:
     if isinstance(exc, jinja2.UndefinedError):
         return f"undefined: {text}"
     return text
+
+
+def _jinja_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:
+    r"""The innermost template file and line of ``exc``, an exception Jinja did not rewrite
+    (it rewrites only ``Exception``\ s): each compiled template's module knows its template,
+    which maps a line of the generated Python back to the template's."""
+    found: tuple[str, int | None] = (fallback, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            found = (template.filename, template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return found
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:

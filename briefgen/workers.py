@@ -52,7 +52,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.errors import EXIT_INPUT, EXIT_RENDER, BriefgenError, InputError, RenderError
 
@@ -76,6 +76,7 @@ HEAVY_MODULES = ("weasyprint", "pptx")
 DEFAULT_MAX_TASKS = 25  # documents per worker before it is replaced by a fresh fork
 STARTUP_TIMEOUT = 120.0  # seconds for a requested worker to say hello (the zygote imports first)
 _MSG_LIMIT = 1024
+KILL_GRACE = 2.0  # seconds past a job's time limit before its worker is killed
 
 
 def default_jobs() -> int:
@@ -134,24 +135,36 @@ class _Recording:
         return found
 
 
-def render_job(job: RenderJob, renderer: Callable[[RenderJob], Rendered] | None = None) -> Outcome:
-    """Render ``job`` in this process and say how it went; never raises for a failed render.
+def render_job(
+    job: RenderJob,
+    renderer: Callable[[RenderJob], Rendered] | None = None,
+    *,
+    memory: bool = True,
+) -> Outcome:
+    """Render ``job`` under its limits and say how it went; never raises for a failed render.
 
+    The time limit (:func:`briefgen.limits.time_limit`) applies wherever this runs; the
+    memory limit too unless ``memory`` is False (a worker sets it around the whole job).
     Expected failures keep their message and exit code; a ``MemoryError`` becomes a render
     error naming the limit; anything else is reported as a renderer bug, in one line.
     """
+    from briefgen.limits import TimeLimitExceeded, memory_limit, time_limit
+
     if renderer is None:
         from briefgen.render import run as renderer
     recording = _Recording(job.project)
     tracked = replace(job, project=recording)  # type: ignore[arg-type]
     outcome = Outcome(job.label)
+    memory_cap = memory_limit(job.options.memory_mb) if memory else contextlib.nullcontext()
     try:
         try:
-            with _collection_paused():
+            with memory_cap, time_limit(job.options.timeout, "render"), _collection_paused():
                 outcome.rendered = renderer(tracked)
         except Exception:
             outcome.detail = traceback.format_exc()
             raise
+    except TimeLimitExceeded:
+        outcome.error, outcome.exit_code = out_of_time(job.label, job.options.timeout), EXIT_RENDER
     except MemoryError:
         outcome.error, outcome.exit_code = _out_of_memory(job), EXIT_RENDER
     except BriefgenError as exc:
@@ -166,6 +179,31 @@ def render_job(job: RenderJob, renderer: Callable[[RenderJob], Rendered] | None 
         outcome.exit_code = EXIT_RENDER
     outcome.reads = recording.reads
     return outcome
+
+
+class Executor(Protocol):
+    """What renders jobs: :class:`Pool` (local workers) or the Dask executor."""
+
+    def imap(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[int, Outcome]]: ...
+
+
+def render_all(
+    jobs: Sequence[RenderJob],
+    pool: Executor | None = None,
+    renderer: Callable[[RenderJob], Rendered] | None = None,
+) -> Iterator[tuple[int, Outcome]]:
+    """Render ``jobs`` and yield ``(index, outcome)`` as each finishes: the one way briefgen
+    renders, for build, watch, check, serve and the API.
+
+    On ``pool`` (worker processes, or a cluster) when given, else here, one after the other;
+    either way each job runs under its time and memory limits (:func:`render_job`), and a
+    failure is an outcome, never an exception.
+    """
+    if pool is not None:
+        yield from pool.imap(jobs)
+        return
+    for index, job in enumerate(jobs):
+        yield index, render_job(job, renderer)
 
 
 @contextlib.contextmanager
@@ -186,6 +224,14 @@ def _collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def out_of_time(label: str, seconds: float) -> str:
+    """The one-line error of a render stopped at its time limit (in a worker or here)."""
+    return (
+        f"{label}: stopped after {seconds:g} s, the time limit for one render "
+        "(a layout or template that never ends? raise it with --timeout)"
+    )
 
 
 def _out_of_memory(job: RenderJob) -> str:
@@ -225,32 +271,10 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _address_space() -> int:
-    """Bytes of address space this process has mapped now (0 when unknown)."""
-    try:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
-        return 0
-
-
-def _set_memory_limit(memory_mb: int) -> None:
-    """Let the coming render map at most ``memory_mb`` MiB more than the worker has now
-    (``RLIMIT_AS``; 0 lifts the limit). Past it, allocations fail with ``MemoryError``."""
-    import resource
-
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = resource.RLIM_INFINITY
-    if memory_mb > 0:
-        limit = _address_space() + memory_mb * 1024 * 1024
-    if hard != resource.RLIM_INFINITY and (limit == resource.RLIM_INFINITY or limit > hard):
-        limit = hard
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
 def _worker_main(conn: Connection) -> None:
     """Serve jobs on ``conn`` until it closes or this worker has done its share."""
+    from briefgen.limits import set_address_limit
+
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     conn.send_bytes(pickle.dumps(("hello", os.getpid())))
     while True:
@@ -260,9 +284,9 @@ def _worker_main(conn: Connection) -> None:
             return
         seq, job, retire_after = pickle.loads(message)
         conn.send_bytes(pickle.dumps(("begin", seq)))
-        _set_memory_limit(job.options.memory_mb)
-        outcome = render_job(job)
-        _set_memory_limit(0)
+        set_address_limit(job.options.memory_mb)
+        outcome = render_job(job, memory=False)
+        set_address_limit(0)
         try:
             payload = pickle.dumps(("done", seq, outcome), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # a result that cannot travel: report it instead
@@ -607,7 +631,10 @@ class Pool:
             self.warm_up()  # workers will be recycled: let their successors start warm
         # The clock starts now and restarts when the worker says it has begun, so a job
         # stuck before it starts is stopped too.
-        worker.seq, worker.begun, worker.timeout = seq, time.monotonic(), float(job.options.timeout)
+        # The worker stops the render itself at its limit (a clean error); the kill, a little
+        # later, is for a render stuck where a signal cannot reach (inside C code).
+        timeout = float(job.options.timeout) + KILL_GRACE
+        worker.seq, worker.begun, worker.timeout = seq, time.monotonic(), timeout
         payload = pickle.dumps((seq, job, worker.retiring), protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):  # if it died, the collector sees the closed pipe
             worker.conn.send_bytes(payload)
@@ -649,10 +676,7 @@ class Pool:
                 busy.pop(seq, None)
                 self._drop(worker, kill=True)
                 label = jobs[seq].label
-                message = (
-                    f"{label}: stopped after {worker.timeout:g} s, the time limit for one "
-                    "render (a layout or template that never ends? raise it with --timeout)"
-                )
+                message = out_of_time(label, worker.timeout - KILL_GRACE)
                 yield seq, Outcome(label, error=message, exit_code=EXIT_RENDER)
             elif worker.pid is None and now > worker.started + STARTUP_TIMEOUT:
                 self._drop(worker, kill=True)

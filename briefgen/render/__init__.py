@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from briefgen.audience import BriefView
 from briefgen.files import FileTree
@@ -24,6 +25,13 @@ class RenderOptions:
     allow_hosts: tuple[str, ...] = ()
     timeout: float = 120.0
     memory_mb: int = 2048
+    template_timeout: float = 10.0
+    """Seconds one template evaluation may take, within ``timeout`` (see
+    :func:`briefgen.templates.render`)."""
+
+    @property
+    def template_seconds(self) -> float:
+        return min(self.template_timeout, self.timeout)
 
 
 @dataclass(frozen=True)
@@ -39,15 +47,38 @@ class RenderJob:
         return f"{self.view.id}/{self.view.audience.name}.{self.format}"
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something a renderer found that ``check`` reports: a finding code of
+    :data:`briefgen.check.CODES`, a message, and where in the output it is."""
+
+    code: str
+    message: str
+    slide: int | None = None
+    shape: str | None = None
+    measured: float | None = None
+    limit: float | None = None
+
+
 @dataclass
 class Rendered:
-    """The bytes of a rendered file and what the renderer measured on the way."""
+    """The bytes of a rendered file and what the renderer measured on the way.
+
+    Everything ``check``, ``serve`` and the build report need comes with the render, so
+    none of them renders again or reads an output back: ``notes`` (layout warnings,
+    low-resolution images, deck text that does not fit), the words and title of each built
+    slide, and the slide plan the deck was built from (the preview's slide cards).
+    """
 
     data: bytes
     pages: int | None = None
     slides: int | None = None
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[Note] = field(default_factory=list)
+    slide_words: list[int] = field(default_factory=list)
+    slide_titles: list[str] = field(default_factory=list)
+    slide_plan: Any = None  # briefgen.render.deck.plan.SlidePlan, for pptx
 
 
 def run(job: RenderJob) -> Rendered:
@@ -57,7 +88,8 @@ def run(job: RenderJob) -> Rendered:
         from briefgen.render.html import html_file
 
         data, warnings = html_file(job)
-        result = Rendered(data, warnings=warnings)
+        notes = [Note("render.warning", f"html: {w}") for w in warnings]
+        result = Rendered(data, warnings=warnings, notes=notes)
     elif job.format == "pdf":
         from briefgen.render.pdf import render_pdf
 

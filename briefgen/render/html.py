@@ -66,7 +66,7 @@ def render_html(job: RenderJob, target: Target) -> str:
         "settings": job.tset.settings,
         "generator": f"briefgen {__version__}",
     }
-    return render(env, HTML_TEMPLATE, context)
+    return render(env, HTML_TEMPLATE, context, job.options.template_seconds)
 
 
 def html_file(job: RenderJob) -> tuple[bytes, list[str]]:

@@ -21,7 +21,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from briefgen.errors import BriefgenError, InputError, RenderError
 from briefgen.links import allowed_link
-from briefgen.render import Rendered, RenderJob
+from briefgen.render import Note, Rendered, RenderJob
 from briefgen.render.html import PROJECT_BASE, TEMPLATE_BASE, render_html
 from briefgen.render.images import MIN_DPI, check_fetched, check_image, placed_images
 
@@ -223,12 +223,17 @@ def _route_glib_messages() -> None:
 
 
 def render_pdf(job: RenderJob) -> Rendered:
-    """Lay out and write the PDF of ``job``; returns its bytes and page count."""
+    """Lay out and write the PDF of ``job``; returns its bytes, page count and notes."""
     out = io.BytesIO()
     document, warnings = lay_out(job, out)
-    bases = (PROJECT_BASE, TEMPLATE_BASE)
-    warnings += [i.message() for i in placed_images(document, bases) if i.dpi < MIN_DPI]
-    return Rendered(out.getvalue(), pages=len(document.pages), warnings=warnings)
+    notes = [Note("render.warning", f"pdf: {w}") for w in warnings]
+    for image in placed_images(document, (PROJECT_BASE, TEMPLATE_BASE)):
+        if image.dpi < MIN_DPI:
+            warnings.append(image.message())
+            notes.append(
+                Note("image.resolution", image.message(), measured=round(image.dpi), limit=MIN_DPI)
+            )
+    return Rendered(out.getvalue(), pages=len(document.pages), warnings=warnings, notes=notes)
 
 
 def lay_out(job: RenderJob, out: BinaryIO | None = None) -> tuple[Document, list[str]]:

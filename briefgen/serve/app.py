@@ -17,7 +17,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +36,8 @@ from starlette.staticfiles import StaticFiles
 from briefgen import __version__
 from briefgen.check import Finding, ItemCheck, Report, findings_from_error
 from briefgen.errors import BriefgenError, InputError
-from briefgen.render import RenderJob, RenderOptions
+from briefgen.render import Rendered, RenderJob, RenderOptions
+from briefgen.workers import Executor, Outcome, error_of
 
 HERE = Path(__file__).parent
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
@@ -97,15 +98,19 @@ class Snapshot:
 class Preview:
     """The project being previewed; see the module's docstring."""
 
-    def __init__(self, root: Path, options: RenderOptions | None = None):
+    def __init__(
+        self, root: Path, options: RenderOptions | None = None, pool: Executor | None = None
+    ):
         self.root = root.resolve()
         self.options = options or RenderOptions()
         self.current = Snapshot(0)
         self.good: Snapshot | None = None  # the last snapshot with a plan
         self._listeners: set[asyncio.Queue[Snapshot]] = set()
         self._cache: dict[tuple, asyncio.Future[Any]] = {}
+        self._done: dict[tuple[int, str], Outcome] = {}
         self._load_lock = threading.Lock()
-        self._render_lock = threading.Lock()  # one layout at a time: 2 cores, and WeasyPrint
+        self._render_lock = threading.Lock()  # one batch at a time on the pool
+        self.pool = pool if pool is not None else _start_pool()
         self.reload([])
 
     # ------------------------------------------------------------ loading
@@ -135,6 +140,7 @@ class Preview:
     async def refresh(self, changed: list[str]) -> Snapshot:
         snap = await anyio.to_thread.run_sync(self.reload, changed)
         self._cache = {k: v for k, v in self._cache.items() if k[0] == self.shown.generation}
+        await anyio.to_thread.run_sync(self._forget, self.shown.generation)
         for queue in list(self._listeners):
             queue.put_nowait(snap)
         return snap
@@ -156,73 +162,109 @@ class Preview:
         self._listeners.discard(queue)
 
     def close(self) -> None:
-        """End every event stream (the server is shutting down)."""
+        """End every event stream and stop the workers (the server is shutting down)."""
         for queue in list(self._listeners):
             queue.put_nowait(None)  # type: ignore[arg-type]
+        closer = getattr(self.pool, "close", None)
+        if closer is not None:
+            closer()
 
     # ------------------------------------------------------------ renders, cached per snapshot
 
-    async def _once(self, key: tuple, work: Callable[[], Any], slow: bool) -> Any:
+    async def _once(self, key: tuple, work: Callable[[], Any]) -> Any:
         """``work()`` in a thread, once per snapshot and key; concurrent askers share it, and
-        one that goes away (a closed tab) does not cancel it for the others."""
+        one that goes away (a closed tab) does not cancel it for the others. None when the
+        snapshot was superseded before the work could start."""
         key = (self.shown.generation, *key)
         task = self._cache.get(key)
         if task is None:
 
             def run() -> Any:
-                if not slow:
+                try:
                     return work()
-                with self._render_lock:
-                    if key[0] != self.shown.generation:  # superseded while it waited
-                        return None
-                    return work()
+                except _Superseded:
+                    return None
 
             task = asyncio.ensure_future(anyio.to_thread.run_sync(run))
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
             self._cache[key] = task
         return await asyncio.shield(task)
 
+    def render(self, jobs: Sequence[RenderJob], generation: int | None = None) -> list[Outcome]:
+        """The outcomes of ``jobs``, rendered as a build renders them (the session's worker
+        pool, the build's time and memory limits) and remembered for the snapshot.
+
+        One batch at a time (two cores, and the pool is not shared between batches); a batch
+        whose snapshot was replaced while it waited is dropped (:class:`_Superseded`). A
+        render stopped at its limit is an outcome like any failure: the worker is replaced,
+        and the next save renders again on a fresh one.
+        """
+        from briefgen.workers import render_all
+
+        generation = self.shown.generation if generation is None else generation
+        with self._render_lock:
+            if generation != self.shown.generation:
+                raise _Superseded
+            unique = {j.label: j for j in jobs}
+            missing = [j for j in unique.values() if (generation, j.label) not in self._done]
+            for index, outcome in render_all(missing, self.pool):
+                self._done[(generation, missing[index].label)] = outcome
+            return [self._done[(generation, j.label)] for j in jobs]
+
+    def _forget(self, generation: int) -> None:
+        """Drop the outcomes of snapshots older than ``generation`` (they hold whole files)."""
+        with self._render_lock:
+            self._done = {k: v for k, v in self._done.items() if k[0] >= generation}
+
     def job(self, brief: str, audience: str, fmt: str) -> RenderJob | None:
         return self.shown.job(brief, audience, fmt)
 
-    async def html(self, job: RenderJob) -> str:
-        from briefgen.render.html import render_html
+    async def _rendered(self, job: RenderJob) -> Rendered:
+        """The rendered file of ``job``, or the error that stopped it (raised)."""
+        outcome = await self._once(("render", job.label), lambda: self.render([job])[0])
+        if outcome is None:  # superseded: render the current snapshot's instead
+            newer = self.job(job.view.id, job.view.audience.name, job.format)
+            if newer is None:
+                raise InputError(f"{job.view.id}/{job.view.audience.name}: not in the project")
+            return await self._rendered(newer)
+        if outcome.rendered is None:
+            raise error_of(outcome)
+        return outcome.rendered
 
-        return await self._once(("html", job.label), lambda: render_html(job, "html"), False)
+    async def html(self, job: RenderJob) -> str:
+        """The standalone HTML file of ``job``: the policy-checked one a build writes."""
+        return (await self._rendered(job)).data.decode("utf-8")
 
     async def slide_plan(self, job: RenderJob) -> Any:
-        from briefgen.render.deck.plan import slide_plan
-
-        return await self._once(("plan", job.label), lambda: slide_plan(job), False)
+        return (await self._rendered(job)).slide_plan
 
     async def pdf(self, brief: str, audience: str) -> bytes:
-        """The PDF of one item: the one its check laid out, or, for an audience that does not
-        build PDFs (so its check did not lay one out), one rendered for the preview."""
-        from briefgen.render.pdf import render_pdf
-
-        _report, item_check = await self.check(brief, audience)
-        if item_check is not None and item_check.pdf is not None:
-            return item_check.pdf
+        """The PDF of one item, whether or not the audience builds PDFs."""
         job = self.job(brief, audience, "pdf")
         if job is None:
             raise InputError(f"{brief}/{audience}: not in the project any more")
-        rendered = await self._once(("pdf", job.label), lambda: render_pdf(job), True)
-        return rendered.data if rendered is not None else await self.pdf(brief, audience)
+        return (await self._rendered(job)).data
 
     async def check(self, brief: str, audience: str) -> tuple[Report, ItemCheck | None]:
-        """The check of one item (findings about the brief as a whole included)."""
+        """The check of one item (findings about the brief as a whole included), from the
+        same renders the other views show."""
         from briefgen.check import check
 
-        plan = self.shown.plan
+        snap = self.shown
 
         def work() -> tuple[Report, ItemCheck | None]:
-            report = check(plan, [(brief, audience)], keep=True)
+            render = lambda jobs: self.render(jobs, snap.generation)  # noqa: E731
+            report = check(snap.plan, [(brief, audience)], keep=True, render=render)
             return report, (report.items[0] if report.items else None)
 
-        result = await self._once(("check", brief, audience), work, True)
+        result = await self._once(("check", brief, audience), work)
         if result is None:  # superseded by a newer snapshot: check that one instead
             return await self.check(brief, audience)
         return result
+
+
+class _Superseded(Exception):
+    """A render asked for by a snapshot that a newer one has replaced."""
 
 
 # ---------------------------------------------------------------- pages
@@ -449,6 +491,14 @@ def _index_rows(snap: Snapshot) -> list[dict[str, Any]]:
             {"name": audience, "title": job.view.audience.title if job else audience}
         )
     return list(rows.values())
+
+
+def _start_pool() -> Executor | None:
+    """The session's render workers (None where worker processes cannot run: then renders
+    run in the server's threads, under the time limit only where a signal can reach)."""
+    from briefgen import workers
+
+    return workers.Pool(warm=workers.FORMATS) if workers.supported() else None
 
 
 async def _slides(preview: Preview, job: RenderJob | None, checked: ItemCheck | None) -> dict:

@@ -14,10 +14,11 @@ import zipfile
 from functools import lru_cache
 
 from briefgen.errors import InputError
-from briefgen.render import Rendered, RenderJob
+from briefgen.render import Note, Rendered, RenderJob
 from briefgen.render.deck.plan import SlidePlan, slide_plan
 from briefgen.render.html import chart_colors, theme_of
 from briefgen.templates import TemplateSet, builtin_dir
+from briefgen.words import count_words
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Deflate's fastest level: the sample deck is 6% larger than at the default level 6 and
@@ -52,16 +53,45 @@ def _measurer(regular: bytes, bold: bytes | None, scale: float):
     return Measurer(regular, bold, scale=scale)
 
 
+_NOT_CONTENT = ("Classification", "Slide number")  # shapes the builder adds to every slide
+
+
 def render_deck(job: RenderJob) -> Rendered:
-    """Build the deck of ``job``; returns its bytes, slide count and fitting findings."""
+    """Build the deck of ``job``; returns its bytes, slide count, fitting notes, and the
+    title and word count of every slide (for budgets and the preview)."""
     plan = slide_plan(job)
-    data, slides, findings = build_deck(job, plan)
+    data, slides, findings, texts = build_deck(job, plan)
     return Rendered(
-        data, slides=slides, warnings=[f"slide {f.slide}, {f.shape}: {f.message}" for f in findings]
+        data,
+        slides=slides,
+        warnings=[f"slide {f.slide}, {f.shape}: {f.message}" for f in findings],
+        notes=[Note("deck.fit", f.message, slide=f.slide, shape=f.shape) for f in findings],
+        slide_words=[count_words(text) for _, text in texts],
+        slide_titles=[title for title, _ in texts],
+        slide_plan=plan,
     )
 
 
-def build_deck(job: RenderJob, plan: SlidePlan) -> tuple[bytes, int, list]:
+def slide_texts(prs) -> list[tuple[str, str]]:
+    """(title, all text) of each slide of a presentation; classification banners and slide
+    numbers are left out, speaker notes are not slide text."""
+    out = []
+    for slide in prs.slides:
+        title_shape = slide.shapes.title
+        title = title_shape.text_frame.text if title_shape is not None else ""
+        parts = []
+        for shape in slide.shapes:
+            if shape.name.startswith(_NOT_CONTENT):
+                continue
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            elif getattr(shape, "has_table", False) and shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        out.append((title, "\n".join(parts)))
+    return out
+
+
+def build_deck(job: RenderJob, plan: SlidePlan) -> tuple[bytes, int, list, list[tuple[str, str]]]:
     from briefgen.render.deck.builder import DeckBuilder, Style
     from briefgen.render.deck.layouts import layout_map, open_reference
 
@@ -90,7 +120,7 @@ def build_deck(job: RenderJob, plan: SlidePlan) -> tuple[bytes, int, list]:
         data = package_bytes(prs.part.package, job.view.date)
     except ValueError as exc:  # e.g. text lxml refuses; content is cleaned earlier
         raise InputError(f"{job.label}: cannot save the deck: {exc}") from None
-    return data, len(prs.slides), builder.findings
+    return data, len(prs.slides), builder.findings, slide_texts(prs)
 
 
 @lru_cache(maxsize=8)

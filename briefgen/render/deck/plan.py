@@ -155,7 +155,7 @@ def slide_plan(job: RenderJob) -> SlidePlan:
         "classification": job.view.classification,
         "settings": job.tset.settings,
     }
-    text = render(env, DECK_TEMPLATE, context)
+    text = render(env, DECK_TEMPLATE, context, job.options.template_seconds)
     name = f"{DECK_TEMPLATE} (rendered for {job.label})"
     try:
         return validate(load_bytes(text.encode("utf-8"), name), SlidePlan)
