@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from support import init_without_alt
 
+from briefgen.render import RenderOptions
 from briefgen.serve import is_loopback, make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,8 +35,8 @@ ITEM = "/b/us-azerbaijan/press"
 class Running:
     """A preview server in a thread, on a port the OS picked."""
 
-    def __init__(self, root: Path, watch: bool = True):
-        self.server, sock = make_server(root, port=0, watch=watch)
+    def __init__(self, root: Path, watch: bool = True, options: RenderOptions | None = None):
+        self.server, sock = make_server(root, port=0, options=options, watch=watch)
         self.host, self.port = sock.getsockname()[:2]
         self.preview = self.server.preview
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]})

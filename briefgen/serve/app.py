@@ -236,7 +236,11 @@ class Preview:
         return (await self._rendered(job)).data.decode("utf-8")
 
     async def slide_plan(self, job: RenderJob) -> Any:
-        return (await self._rendered(job)).slide_plan
+        """The slide plan of ``job``'s brief and audience, from its deck's render."""
+        deck = self.job(job.view.id, job.view.audience.name, "pptx")
+        if deck is None:
+            raise InputError(f"{job.view.id}/{job.view.audience.name}: not in the project any more")
+        return (await self._rendered(deck)).slide_plan
 
     async def pdf(self, brief: str, audience: str) -> bytes:
         """The PDF of one item, whether or not the audience builds PDFs."""
