@@ -65,7 +65,7 @@ def check(
     except ValidationFailed as exc:  # a broken briefgen.yaml: report it like the rest
         return Report(findings_from_error(exc))
     resolve_audiences(ws.config, audiences)  # a typo in -a is a usage error, not a finding
-    options = _options(allow_hosts, timeout, memory_mb)
+    options = render_options(allow_hosts, timeout, memory_mb)
     try:
         plan = prepare(
             ws, [Path(b) for b in briefs] if briefs else None, audiences, None, None, options
@@ -132,7 +132,7 @@ def build(
             audiences,
             formats,
             Path(output) if output else None,
-            _options(allow_hosts, timeout, memory_mb),
+            render_options(allow_hosts, timeout, memory_mb),
         )
         result = execute(plan, force=force, progress=progress, pool=pool)
     finally:
@@ -144,7 +144,7 @@ def build(
     return result
 
 
-def _options(
+def render_options(
     allow_hosts: Sequence[str], timeout: float | None, memory_mb: int | None
 ) -> RenderOptions:
     limits = {"timeout": timeout, "memory_mb": memory_mb}

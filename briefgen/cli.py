@@ -642,10 +642,18 @@ def _print_measures(report: Any) -> None:
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
 @_allow_host_option
+@_timeout_option
+@_memory_option
 @click.pass_obj
 @_errors
 def serve(
-    state: State, port: int, host: str, open_browser: bool, allow_hosts: tuple[str, ...]
+    state: State,
+    port: int,
+    host: str,
+    open_browser: bool,
+    allow_hosts: tuple[str, ...],
+    timeout: float | None,
+    memory_mb: int | None,
 ) -> None:
     """Preview every brief and audience in the browser, updated as you save.
 
@@ -654,7 +662,6 @@ def serve(
     second. Needs the serve extra: pip install 'briefgen[serve]'.
     """
     from briefgen.project import open_workspace
-    from briefgen.render import RenderOptions
     from briefgen.serve import is_loopback, run
 
     root = open_workspace(state.project).root
@@ -673,8 +680,9 @@ def serve(
 
             webbrowser.open(url)
 
-    options = RenderOptions(allow_hosts=tuple(h.lower() for h in allow_hosts))
-    run(root, host, port, options, ready)
+    from briefgen.api import render_options
+
+    run(root, host, port, render_options(allow_hosts, timeout, memory_mb), ready)
 
 
 def _against(measured: int | None, limit: int | None) -> str:
