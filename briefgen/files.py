@@ -68,7 +68,7 @@ class FileTree:
         refusal = ""
         if not real.is_relative_to(bound):
             refusal = f"leads outside {_folder(self.within, self.label)} (a symlink?)"
-        elif not self.links and _has_link(self.within or self.root, path):
+        elif not self.links and _has_link(self._link_top(path), path):
             refusal = "is or passes through a symlink; template sets may hold only their own files"
         elif any(real == x or real.is_relative_to(x) for x in self.excluded):
             refusal = "is among the project's briefs or built files, which templates cannot read"
@@ -77,6 +77,15 @@ class FileTree:
                 raise InputError(f"{self.label}/{rel}: {refusal}; briefgen does not read it")
             return None
         return real if real.is_file() else None
+
+    def _link_top(self, path: Path) -> Path:
+        """Where the search for symlinks on the way to ``path`` starts: the folder reads are
+        bound to (so a set folder that is itself a link counts), or the tree's root when
+        ``path`` is not spelled below it (a project reached through a linked parent)."""
+        assert self.root is not None
+        if self.within is not None and path.is_relative_to(self.within):
+            return self.within
+        return self.root
 
     def read(self, rel: str) -> bytes | None:
         """The bytes of ``rel``, or None when it is not a file inside this tree.

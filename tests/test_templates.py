@@ -309,3 +309,49 @@ def test_long_date_and_css_string():
     assert long_date("June 2021") == "June 2021"
     assert long_date(None) == ""
     assert str(css_string('A "B"</style>\n')) == '"A \\22 B\\22 \\3c /style\\3e \\a "'
+
+
+# ---------------------------------------------------------------- only the sets' own files
+
+
+def test_a_symlink_inside_the_project_is_refused_in_a_template_set(templates: Path):
+    brief = write(templates.parent, "content/brief.yaml", "title: SECRETPOINT\n")
+    write(
+        templates,
+        "default/brief.html.j2",
+        '{% extends "!default/brief.html.j2" %}{% block summary %}'
+        '{% include "raw.txt" %}{% endblock %}',
+    )
+    (templates / "default" / "raw.txt").symlink_to(brief)
+    with pytest.raises(TemplateError) as info:
+        render_brief(templates)
+    assert "templates/default/raw.txt: is or passes through a symlink" in str(info.value)
+
+
+def test_a_linked_folder_inside_a_set_is_refused(templates: Path):
+    write(templates.parent, "content/brief.yaml", "title: SECRETPOINT\n")
+    (templates / "default").mkdir()
+    (templates / "default" / "briefs").symlink_to(templates.parent / "content")
+    tree = load_set("default", templates).layers[0]
+    with pytest.raises(InputError, match="passes through a symlink"):
+        tree.read("briefs/brief.yaml")
+    assert "briefs/brief.yaml" not in tree.listing()
+
+
+def test_a_project_reached_through_a_linked_parent_still_reads_its_templates(tmp_path: Path):
+    write(tmp_path / "real", "templates/default/brief.css.j2", "/* mine */")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    tset = load_set("default", tmp_path / "link" / "templates")
+    assert tset.read("brief.css.j2") == b"/* mine */"
+
+
+def test_the_project_tree_never_serves_briefs_config_or_outputs(tmp_path: Path):
+    write(tmp_path, "content/brief.yaml", "title: x\n")
+    write(tmp_path, "output/brief/desk.html", "<p>desk</p>")
+    write(tmp_path, "logo.svg", "<svg/>")
+    excluded = (tmp_path / "content", tmp_path / "output")
+    tree = FileTree("project", tmp_path, excluded=excluded)
+    assert tree.read("logo.svg") == b"<svg/>"
+    for rel in ("content/brief.yaml", "output/brief/desk.html"):
+        with pytest.raises(InputError, match="among the project's briefs or built files"):
+            tree.read(rel)

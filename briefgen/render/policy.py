@@ -40,6 +40,7 @@ _REMOVED = (
     "applet",
     "base",
     "form",
+    "template",
     "portal",
     "fencedframe",
     "animate",
