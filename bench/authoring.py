@@ -4,7 +4,8 @@ shows a saved edit. Prints a table; nothing here is a test.
     python bench/authoring.py [--runs N]
 
 - check: `api.check` of a fresh copy of the sample, per audience and for all three (in
-  this process, one render at a time, as the command runs).
+  this process, one render at a time, under the limits, as `check -j 0` runs), and the
+  `briefgen check` command itself in a fresh process (start-up, workers, every render).
 - serve, event: from writing the brief to the server-sent event announcing the reloaded
   project (file watcher + load + validate + select).
 - serve, HTML: from writing the brief to the rendered HTML containing the new text,
@@ -19,6 +20,8 @@ import argparse
 import http.client
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -55,6 +58,17 @@ def bench_check(root: Path, runs: int) -> list[str]:
         times.append(time.perf_counter() - started)
     lines.append(row("check (3 audiences)", times))
     assert not report.errors
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "briefgen", "-q", "check"],
+            cwd=root,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        times.append(time.perf_counter() - started)
+    lines.append(row("briefgen check (the command)", times))
     return lines
 
 
