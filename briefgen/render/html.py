@@ -75,8 +75,9 @@ def html_file(job: RenderJob) -> tuple[bytes, list[str]]:
     html, removed = enforce(render_html(job, target="html"), job.options.allow_hosts)
     warnings = (
         [
-            f"{job.tset.name}/{HTML_TEMPLATE}: removed from the HTML file, which may not run, "
-            f"fetch or link outside: {', '.join(removed[:5])}" + (" …" if len(removed) > 5 else "")
+            "removed from the HTML file, which may not run script, fetch or link outside: "
+            + ", ".join(removed[:5])
+            + (f" and {len(removed) - 5} more" if len(removed) > 5 else "")
         ]
         if removed
         else []
