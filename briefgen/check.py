@@ -2,8 +2,10 @@
 
 A stage like the others: :func:`check` takes a :class:`~briefgen.pipeline.Plan` and returns
 a :class:`Report` (findings, and the figures measured per brief and audience); it prints
-nothing. Renders happen in memory: the PDF is laid out by WeasyPrint but not written, the
-deck is built but not saved. What is found, per brief and audience:
+nothing. It renders exactly as ``build`` does, through :func:`briefgen.workers.render_all`
+(the same workers, the same time and memory limits), keeps the results in memory and
+writes nothing; what it reports comes from what the renderers measured. What is found, per
+brief and audience:
 
 - budgets from ``briefgen.yaml`` (``budget: {pages, slides, words_per_slide, words}``) against
   the real page count of the layout, the slide count after continuation slides, the words on

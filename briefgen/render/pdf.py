@@ -238,7 +238,7 @@ def render_pdf(job: RenderJob) -> Rendered:
 
 def lay_out(job: RenderJob, out: BinaryIO | None = None) -> tuple[Document, list[str]]:
     """Lay out the PDF of ``job``, and write it to ``out`` if given: the WeasyPrint document
-    (``briefgen check`` measures it without writing) and WeasyPrint's warnings."""
+    (for measuring: pages, placed images) and WeasyPrint's warnings."""
     html = render_html(job, target="pdf")
     fetcher = ConfinedFetcher(job)
     collector = _Warnings()
