@@ -3,6 +3,8 @@ best_size. No python-pptx here: the same measurements the builder and ``check`` 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -262,3 +264,11 @@ def test_paragraphs_from_markdown_nests_lists_and_appends_citations():
     assert paragraphs[0].runs[-1].superscript
     assert paragraphs[2].scale == pytest.approx(0.81)
     assert cite_run([]) == ()
+
+
+@pytest.mark.parametrize("text", ["\r word", "a\u2028b", "one\vtwo", "cell\r\nrow"])
+def test_line_breaks_of_any_kind_are_measured_line_by_line(m: Measurer, text: str):
+    """raqm fails on line-ending characters ("raqm_layout() failed"): a carriage return in a
+    slide title or bullet must be measured, not crash the deck."""
+    widest = max(m.width(part, 12) for part in re.split("[\r\n\v\u2028]", text))
+    assert m.width(text, 12) == pytest.approx(widest)

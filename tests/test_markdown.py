@@ -135,3 +135,11 @@ def test_azerbaijani_letters_pass_through():
     assert Markdown("Şahdəniz, Ağdam, İlham, Gürcüstan").plain == (
         "Şahdəniz, Ağdam, İlham, Gürcüstan"
     )
+
+
+@pytest.mark.parametrize("source", ["&#13; word", "a&#10;b", "bell&#7;here", "x&#x0D;y"])
+def test_character_references_cannot_put_control_characters_into_text(source: str):
+    """Found by test_properties: ``&#13;`` decoded to a carriage return after the loader had
+    cleaned the field, and the deck's text measurer (raqm) failed on it."""
+    text = "".join(s.text for block in parse(source) for s in block.spans)
+    assert not any(ch in text for ch in "\r\n\x07")

@@ -15,6 +15,7 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from briefgen.content.yamlsource import clean_text
 from briefgen.links import allowed_link
 
 MAX_NESTING = 12
@@ -146,12 +147,24 @@ def _spans(children: list[Token]) -> tuple[Span, ...]:
             style = replace(style, href=None)
         elif kind in ("text", "code_inline", "image"):
             text = tok.content if kind != "image" else _image_alt(tok)
-            _append(out, replace(style, text=text, code=kind == "code_inline"))
+            _append(out, replace(style, text=_decoded(text), code=kind == "code_inline"))
         elif kind == "softbreak":
             _append(out, replace(style, text=" "))
         elif kind == "hardbreak":
             _append(out, replace(style, text="\n"))
     return tuple(s for s in out if s.text)
+
+
+# What a character reference (``&#13;``, ``&#7;``) can put into text after the loader cleaned
+# it: line ends become spaces (breaks are their own tokens), other controls go.
+_LINE_ENDS = str.maketrans({"\r": " ", "\n": " "})
+
+
+def _decoded(text: str) -> str:
+    """Text of a span as the renderers may take it: markdown-it decodes numeric character
+    references, so ``&#13;`` in a field arrives here as a carriage return, which the
+    loader's control-character cleaning never saw (and raqm, measuring deck text, fails on)."""
+    return clean_text(text.translate(_LINE_ENDS))
 
 
 def _image_alt(tok: Token) -> str:

@@ -11,6 +11,7 @@ command and the tests use the same measurements.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -153,10 +154,15 @@ class _Remembering(Measurer):
         return count
 
 
+# Characters that end a line: raqm fails on them ("raqm_layout() failed"), so text with them
+# is measured line by line (a table cell of several lines is as wide as its widest line).
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 @lru_cache(maxsize=65536)
 def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
-    if "\n" in text:  # several lines (a table cell): as wide as the widest; raqm fails on "\n"
-        return max(font.getlength(line) for line in text.split("\n"))
+    if _LINE_BREAKS.search(text):
+        return max(font.getlength(line) for line in _LINE_BREAKS.split(text))
     return font.getlength(text)
 
 
