@@ -131,21 +131,17 @@ def _project_tree(ws: Workspace, out_dir: Path, loaded: Sequence[LoadedBrief]) -
     ``templates/`` is refused, whoever named it, since a template could include it raw.
     """
     templates = ws.templates_dir.resolve()
-    inside = [p for p in (out_dir, *(lb.path.resolve() for lb in loaded)) if _under(p, templates)]
+    briefs = [lb.path.resolve() for lb in loaded]
+    inside = [p for p in (out_dir, *briefs) if p.is_relative_to(templates)]
     if inside:
         raise InputError(
             f"{ws.display(inside[0])}: is inside the templates folder, where templates "
             "could read it; keep briefs and built files out of templates/"
         )
-    excluded = [(ws.root / ws.config.content).resolve(), out_dir]
-    excluded += [lb.path.resolve() for lb in loaded]
+    excluded = [(ws.root / ws.config.content).resolve(), out_dir, *briefs]
     if ws.config_file is not None:
         excluded.append(ws.config_file.resolve())
     return FileTree("project", ws.root, excluded=tuple(dict.fromkeys(excluded)))
-
-
-def _under(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
 
 
 def _check_formats(formats: Sequence[str] | None) -> set[str]:

@@ -113,10 +113,6 @@ def open_workspace(project: Path | str | None = None) -> Workspace:
     return Workspace(root, config, config_file, tuple(doc.warnings), folders)
 
 
-def _within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _folder_problems(doc: Document, config: Project, root: Path) -> dict[str, Problem]:
     """What is wrong with the config's ``content:`` and ``output:`` folders.
 
@@ -131,27 +127,27 @@ def _folder_problems(doc: Document, config: Project, root: Path) -> dict[str, Pr
     output = (root / config.output).resolve()
     how = "name a folder inside the project"
     found: dict[str, str] = {}
-    if not _within(content, root):
+    if not content.is_relative_to(root):
         found["content"] = (
             f"'{config.content}' is outside the project folder; {how}, "
             "or name the brief files on the command line"
         )
-    elif _within(content, templates):
+    elif content.is_relative_to(templates):
         found["content"] = (
             f"'{config.content}' is inside the templates folder, where templates could "
             "include a brief whole; keep briefs out of templates/"
         )
-    if not _within(output, root):
+    if not output.is_relative_to(root):
         found["output"] = (
             f"'{config.output}' is outside the project folder; {how}, "
             "or pass -o DIR on the command line"
         )
-    elif output == root or _within(output, templates) or _within(output, content):
+    elif output == root or output.is_relative_to(templates) or output.is_relative_to(content):
         found["output"] = (
             f"'{config.output}' would put built files among the project's templates or "
             "content, where templates could read them; use a folder of its own, such as 'output'"
         )
-    elif _within(content, output) or _within(templates, output):
+    elif content.is_relative_to(output) or templates.is_relative_to(output):
         found["output"] = (
             f"'{config.output}' holds the project's templates or content; "
             "use a folder of its own, such as 'output'"
