@@ -221,7 +221,8 @@ class Preview:
 
     async def _rendered(self, job: RenderJob) -> Rendered:
         """The rendered file of ``job``, or the error that stopped it (raised)."""
-        outcome = await self._once(("render", job.label), lambda: self.render([job])[0])
+        generation = self.shown.generation  # the snapshot ``job`` came from
+        outcome = await self._once(("render", job.label), lambda: self.render([job], generation)[0])
         if outcome is None:  # superseded: render the current snapshot's instead
             newer = self.job(job.view.id, job.view.audience.name, job.format)
             if newer is None:
