@@ -8,13 +8,12 @@ template is fixed. The limits themselves (``briefgen.limits``) are tested direct
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import json
 import time
 from pathlib import Path
 
 import pytest
+from hostile.harness import briefgen
 
 from briefgen.limits import TimeLimitExceeded, memory_limit, time_limit
 from briefgen.render import RenderOptions
@@ -49,37 +48,22 @@ def looping(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def briefgen(root: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "briefgen", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
-    return done, time.monotonic() - started
-
-
 # ---------------------------------------------------------------- each command stops it
 
 
 @pytest.mark.parametrize("jobs", ["2", "0"], ids=["workers", "in-process"])
 def test_build_stops_a_looping_template_within_its_limit(looping: Path, jobs: str):
-    done, seconds = briefgen(looping, "build", "-f", "html", "-j", jobs, "--timeout", "3")
-    assert done.returncode == 1, done.stderr
+    done = briefgen(looping, ["build", "-f", "html", "-j", jobs, "--timeout", "3"])
+    assert done.code == 1, done.stderr
     assert "brief/desk.html: stopped after 3 s, the time limit for one render" in done.stderr
-    assert seconds < 20
+    assert done.seconds < 20
     assert not (looping / "output" / "brief" / "desk.html").exists()
 
 
 def test_check_stops_a_looping_template_within_its_limit(looping: Path):
-    done, seconds = briefgen(looping, "check", "--timeout", "3", "--format", "json")
-    assert done.returncode == 1, done.stderr
-    assert seconds < 25  # three renders (pdf, pptx, html) on the workers, two of them loop
-    import json
-
+    done = briefgen(looping, ["check", "--timeout", "3", "--format", "json"])
+    assert done.code == 1, done.stderr
+    assert done.seconds < 25  # three renders (pdf, pptx, html) on the workers, two loop
     report = json.loads(done.stdout)
     stopped = [f for f in report["findings"] if "stopped after 3 s" in f["message"]]
     assert {f["message"].split(":")[0] for f in stopped} == {"pdf", "html"}
@@ -87,12 +71,12 @@ def test_check_stops_a_looping_template_within_its_limit(looping: Path):
 
 
 def test_the_template_limit_names_the_template_line(looping: Path):
-    done, seconds = briefgen(looping, "build", "-f", "html")
-    assert done.returncode == 2, done.stderr
+    done = briefgen(looping, ["build", "-f", "html"])
+    assert done.code == 2, done.stderr
     assert done.stderr.strip() == (
         "templates/default/brief.html.j2:3: stopped after 10 s (a loop that never ends?)"
     )
-    assert seconds < 30
+    assert done.seconds < 30
 
 
 def test_serve_stops_a_looping_template_and_renders_it_again_once_fixed(looping: Path):
@@ -176,10 +160,8 @@ def test_check_renders_under_the_memory_limit(looping: Path):
     """The memory-bomb template made check peak above 3 GB, outside any limit."""
     bomb = Path(__file__).parent / "hostile" / "files" / "templates" / "batch-bomb.html.j2"
     (looping / "templates" / "default" / "brief.html.j2").write_bytes(bomb.read_bytes())
-    done, seconds = briefgen(looping, "check", "--memory-limit", "512", "--format", "json")
-    assert done.returncode == 1, done.stderr
-    import json
-
+    done = briefgen(looping, ["check", "--memory-limit", "512", "--format", "json"])
+    assert done.code == 1, done.stderr
     messages = [f["message"] for f in json.loads(done.stdout)["findings"]]
     assert any("ran out of memory (the limit is 512 MB per render" in m for m in messages), messages
-    assert seconds < 60
+    assert done.seconds < 60
