@@ -107,3 +107,46 @@ def test_hostile_input(case: Case, canary: Canary, tmp_path: Path):
     for pattern in case.present:
         for t in texts:
             assert re.search(pattern, t.text), f"{pattern!r} not in the text of {t.path}"
+
+
+@pytest.mark.parametrize(
+    "case_id", ["standalone-html-script-before-head", "template-links-with-refused-schemes"]
+)
+def test_the_hostile_html_opened_in_a_browser_runs_and_fetches_nothing(
+    case_id: str, canary: Canary, tmp_path: Path
+):
+    """What the structural checks above read from the markup, a real browser confirms: the
+    standalone HTML of a hostile template, opened from disk in Chromium, runs no script,
+    opens no dialog, navigates nowhere and asks the canary server for nothing."""
+    from test_serve import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    case = next(c for c in CASES if c.id == case_id)
+    root = tmp_path / "project"
+    case.setup(root, canary)
+    assert briefgen(root, ["build", "-a", "desk", "-f", "html"]).code == 0
+    page_file = (root / "output" / "brief" / "desk.html").resolve()
+    requests = len(canary.requests)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        events: list[str] = []
+        page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
+        page.on(
+            "request",
+            lambda r: events.append(f"request {r.url}") if r.url.startswith("http") else None,
+        )
+        page.goto(page_file.as_uri())
+        page.wait_for_timeout(1500)  # a refresh of 0 s, a lazy image: time to happen
+        for link in page.locator("a[href]").all():
+            href = link.get_attribute("href") or ""
+            assert href.startswith(("https:", "http:", "mailto:", "#")), href
+        assert page.url == page_file.as_uri()  # no refresh, no navigation
+        title = page.title()
+        browser.close()
+    assert "ran before the policy" not in title
+    assert not events, events
+    assert len(canary.requests) == requests, canary.requests[requests:]
