@@ -480,6 +480,34 @@ def measure(work: Path, quick: bool, only: set[str]) -> Results:
                 f"<= 1.2x: {verdict(per / base <= 1.2)}",
             )
 
+    # -- tagged PDF/UA-1 against untagged, the sample and the 20x brief (warm, interleaved)
+    if want("tagged"):
+        import briefgen.render.pdf as pdf_module
+
+        long = briefs.project(work / "tagged", {"long": briefs.scaled(20)})
+        cases = [
+            ("sample", prepare(ws, None, ["press"], ["pdf"]).targets[0].job),
+            ("20x brief", prepare(open_workspace(long), None, ["press"], ["pdf"]).targets[0].job),
+        ]
+        for name, job in cases:
+            best = {"pdf/ua-1": float("inf"), None: float("inf")}
+            pages = 0
+            for _ in range(max(3, runner.runs)):
+                for variant in best:
+                    pdf_module.PDF_VARIANT = variant
+                    started = time.perf_counter()
+                    pages = run(job).pages or 0
+                    best[variant] = min(best[variant], time.perf_counter() - started)
+            pdf_module.PDF_VARIANT = "pdf/ua-1"
+            ratio = best["pdf/ua-1"] / best[None]
+            res.data[f"tagged_{name.replace(' ', '_')}_ratio"] = ratio
+            res.add(
+                f"tagged PDF/UA-1, {name} ({pages} pages)",
+                f"{best['pdf/ua-1']:.2f} s",
+                f"untagged {best[None]:.2f} s = {ratio:.2f}x",
+                f"<= 1.3x: {verdict(ratio <= 1.3)}",
+            )
+
     # -- many documents: 1 and N workers
     if want("batch"):
         count = 4 if quick else 8
@@ -653,7 +681,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated parts: startup,cold,warm,sample,scale,batch,memory,incremental,watch",
+        help="comma-separated parts: startup,cold,warm,sample,scale,tagged,batch,memory,"
+        "incremental,watch",
     )
     args = parser.parse_args()
     only = {p for p in args.only.split(",") if p}

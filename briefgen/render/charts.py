@@ -86,16 +86,18 @@ def _render(figure_json: str, colors: tuple[str, ...], font: str) -> str:
             chart.y_title = figure.unit
         for series in figure.series:
             chart.add(series.name, list(series.values))
-    return _clean(chart.render(is_unicode=True), figure.id)
+    return _clean(chart.render(is_unicode=True), figure.id, figure.alt or figure.title)
 
 
-def _clean(svg: str, figure_id: str) -> str:
-    """pygal's SVG minus what a static document must not carry.
+def _clean(svg: str, figure_id: str, alt: str = "") -> str:
+    """pygal's SVG minus what a static document must not carry, plus its text alternative.
 
     Its ``<script>`` (hover tooltips), ``<title>``/``<desc>`` helpers, comments with the
     day's date and a random element id would put script into the HTML preview and make
     two builds of the same brief differ; the id becomes the figure's own. Zero-radius arcs
-    become lines (see ``_ZERO_ARC``).
+    become lines (see ``_ZERO_ARC``). The figure's alt text becomes the SVG's first child
+    ``<title>``: WeasyPrint's tagged PDF takes a Figure's ``/Alt`` from it, and browsers
+    and screen readers read it as the picture's name.
     """
     from lxml import etree
 
@@ -108,6 +110,10 @@ def _clean(svg: str, figure_id: str) -> str:
     for path in root.iter(f"{{{_SVG_NS}}}path"):
         if "A0" in path.get("d", ""):
             path.set("d", _ZERO_ARC.sub(r"L\1 \2", path.get("d")))
+    if alt:
+        title = etree.Element(f"{{{_SVG_NS}}}title")
+        title.text = alt
+        root.insert(0, title)
     text = etree.tostring(root, encoding="unicode")
     return text.replace(old_id, f"chart-{figure_id}") if old_id else text
 
