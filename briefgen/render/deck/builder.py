@@ -445,11 +445,15 @@ class DeckBuilder:
     def _add_table(self, spec: P.TableSlide) -> None:
         header = [cell_text(c) for c in spec.figure.columns]
         rows = [[cell_text(c) for c in row] for row in spec.figure.rows]
-        self._table_slides(spec, "table", header, rows, spec.caption, spec.figure.id)
+        self._table_slides(
+            spec, "table", header, rows, spec.caption, spec.figure.id, spec.figure.title
+        )
 
     def _add_timeline(self, spec: P.TimelineSlide) -> None:
         rows = [[e.date, e.event.plain] for e in spec.entries]
-        self._table_slides(spec, "timeline", ["Date", "Event"], rows, None, "timeline")
+        self._table_slides(
+            spec, "timeline", ["Date", "Event"], rows, None, "timeline", spec.title or "Timeline"
+        )
 
     def _table_slides(
         self,
@@ -459,13 +463,17 @@ class DeckBuilder:
         rows: list[list[str]],
         caption: str | None,
         name: str,
+        what: str,
     ) -> None:
         rect = self._content_rect(kind)
         table_rect = Rect(
             rect.left, rect.top, rect.width, rect.height - (CAPTION_H if caption else 0)
         )
         layout = layout_table(self.measure, header, rows, table_rect)
+        pages = len(layout.pages)
         for i, page_rows in enumerate(layout.pages):
+            part = f", part {i + 1} of {pages}" if pages > 1 else ""
+            alt = f"Table: {what}{part}. Columns: {', '.join(header)}; {len(page_rows)} rows."
             slide = self._new(kind)
             self._title(slide, (spec.title or "") + (CONT if i else ""), kind)
             add_table(
@@ -476,6 +484,7 @@ class DeckBuilder:
                 layout,
                 self.style.primary,
                 f"Table {name}",
+                alt,
             )
             if layout.overflow:
                 self._finding(f"Table {name}", "a row is taller than the slide")

@@ -70,6 +70,13 @@ class _LiteralChartData(CategoryChartData):
         return _LiteralWorkbookWriter(self)
 
 
+def set_alt_text(shape: Any, text: str) -> None:
+    """The shape's alternative text (``descr`` of its ``cNvPr``), what PowerPoint shows under
+    "Alt Text" and screen readers read: python-pptx has no API for it."""
+    if text:
+        shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
 def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[str]) -> None:
     """A native chart of ``figure`` filling ``rect``, in the deck's colours."""
     data = _LiteralChartData(number_format="#,##0.##")
@@ -80,6 +87,7 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
         _CHART_TYPES[figure.chart], rect.left, rect.top, rect.width, rect.height, data
     )
     frame.name = f"Chart {figure.id}"
+    set_alt_text(frame, figure.alt or figure.title)
     chart = frame.chart
     chart.font.size = Pt(14)
     chart.has_title = False  # the slide title names the figure
@@ -230,12 +238,15 @@ def add_table(
     layout: TableLayout,
     primary: str,
     name: str,
+    alt: str = "",
 ) -> None:
-    """A table with a coloured header row; ``rows`` are the rows for this slide only."""
+    """A table with a coloured header row; ``rows`` are the rows for this slide only;
+    ``alt`` is its alternative text."""
     shape = slide.shapes.add_table(
         len(rows) + 1, len(header), rect.left, rect.top, rect.width, rect.height
     )
     shape.name = name
+    set_alt_text(shape, alt)
     table = shape.table
     for c, width in enumerate(layout.widths):
         table.columns[c].width = width

@@ -1,0 +1,119 @@
+"""Accessible outputs (issue 12, the PDF and deck part): every sample PDF is tagged PDF/UA-1
+that the ``pdfua`` checker passes without a finding, figures carry their alt text into the
+PDF's structure tree and into the deck's ``descr``; and each check fails when the tags or
+the alt text are taken away."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import AUDIENCES
+
+pytestmark = pytest.mark.e2e
+
+
+def pdfua(path: Path) -> list[dict]:
+    """The findings of the ``pdfua`` checker (PyPI) on ``path``, at any severity."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 4, done.stderr  # 4: not readable as a PDF
+    report = json.loads(done.stdout)
+    files = report if isinstance(report, list) else report.get("files", [report])
+    return [f for entry in files for f in entry.get("findings", [])]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_sample_pdf_passes_pdfua_with_no_finding(sample_build, audience: str):
+    findings = pdfua(sample_build.path(audience, "pdf"))
+    assert findings == [], [f.get("rule_id") or f for f in findings]
+
+
+def test_the_check_fails_on_an_untagged_pdf(sample_build, tmp_path: Path, monkeypatch):
+    """Without the tags (the old output) the same checker reports findings: the test above
+    can fail."""
+    import briefgen.render.pdf as pdf_module
+    from briefgen.pipeline import prepare
+    from briefgen.project import open_workspace
+    from briefgen.render import run
+
+    monkeypatch.setattr(pdf_module, "PDF_VARIANT", None)
+    plan = prepare(open_workspace(sample_build.root), None, ["press"], ["pdf"])
+    untagged = tmp_path / "untagged.pdf"
+    untagged.write_bytes(run(plan.targets[0].job).data)
+    assert pdfua(untagged)
+
+
+def _figure_alts(path: Path) -> list[str]:
+    """The /Alt of every /Figure in the PDF's structure tree."""
+    import pikepdf
+
+    found: list[str] = []
+
+    def walk(node: pikepdf.Object) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+            return
+        if not isinstance(node, pikepdf.Dictionary):
+            return
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt", "")))
+        if "/K" in node:
+            walk(node["/K"])
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    return found
+
+
+def test_the_chart_in_the_pdf_carries_its_alt_text(sample_build):
+    chart = next(f for s in sample_build.brief.sections for f in s.figures if f.kind == "chart")
+    alts = _figure_alts(sample_build.path("press", "pdf"))
+    assert chart.alt in alts
+
+
+def test_a_chart_without_alt_text_falls_back_to_its_title_never_to_nothing(tmp_path: Path):
+    from support import init_without_alt
+
+    from briefgen.api import build
+
+    root = init_without_alt(tmp_path / "noalt")
+    build(root, audiences=["press"], formats=["pdf"])
+    alts = _figure_alts(root / "output" / "us-azerbaijan" / "press.pdf")
+    assert alts and all(alts)
+    assert "Milestones by decade" in alts
+
+
+def _graphic_frames(prs):
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if shape.shape_type is not None and shape._element.tag.endswith("graphicFrame"):
+                yield number, shape
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_chart_and_table_in_the_deck_has_alt_text_and_a_name(sample_build, audience):
+    frames = list(_graphic_frames(sample_build.deck(audience)))
+    assert frames
+    for number, shape in frames:
+        descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
+        assert descr, f"slide {number}: {shape.name} has no alt text"
+        assert shape.name.startswith(("Chart ", "Table "))
+
+
+def test_the_deck_chart_alt_text_is_the_figures(sample_build):
+    chart = next(f for s in sample_build.brief.sections for f in s.figures if f.kind == "chart")
+    descrs = [
+        shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
+        for _, shape in _graphic_frames(sample_build.deck("press"))
+        if shape.has_chart
+    ]
+    assert descrs == [chart.alt]
