@@ -56,7 +56,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "deck.fit": ("error", "text that does not fit its box even after shrinking and splitting"),
     "source.required": ("error", "a point without a source, for an audience that requires them"),
     "image.resolution": ("warning", "an image printed below 150 dpi"),
-    "figure.alt": ("warning", "a chart without alt text"),
+    "figure.alt": (
+        "error",
+        "a chart without alt text, for audiences whose accessibility is required",
+    ),
+    "figure.alt.optional": ("warning", "a chart without alt text (accessibility optional)"),
+    "theme.contrast": ("error", "theme colours text cannot be read in (WCAG AA 4.5:1)"),
+    "theme.contrast.optional": ("warning", "theme colours below WCAG AA (accessibility optional)"),
     "figure.caption": ("warning", "a figure without a caption"),
     "source.uncited": ("warning", "a source nothing cites"),
     "section.empty": ("warning", "a section left empty by the audience's selection"),
@@ -240,8 +246,8 @@ def check(
             checked_briefs.append(brief_id)
             if lb is not None:
                 findings += brief_findings(plan, lb)
-        view = next(iter(by_format.values())).view
-        result = _check_item(plan, lb, view, done.get((brief_id, audience), {}), keep)
+        job = next(iter(by_format.values()))
+        result = _check_item(plan, lb, job, done.get((brief_id, audience), {}), keep)
         results.append(result)
         findings += result.findings
     return Report(_unique(findings), results, time.perf_counter() - started)
@@ -290,16 +296,20 @@ def _audience(plan: Plan, name: str) -> Audience:
 def _check_item(
     plan: Plan,
     lb: LoadedBrief | None,
-    view: BriefView,
+    job: RenderJob,
     outcomes: dict[str, Outcome],
     keep: bool,
 ) -> ItemCheck:
+    from briefgen.render.html import theme_of
+
+    view = job.view
     name = view.audience.name
     audience = _audience(plan, name)
     measures = Measures(view.id, name, words=count_words(view_text(view)))
     result = ItemCheck(view.id, name, measures, audience.budget)
     out = result.findings
     out += view_findings(plan, lb, view, audience)
+    out += contrast_findings(view, audience, theme_of(job))
     who = (view.id, name)
     for fmt, outcome in outcomes.items():
         rendered = outcome.rendered
@@ -443,6 +453,37 @@ class _Locator:
         return {"file": self.file, "line": line, "col": col}
 
 
+def _accessibility_required(plan: Plan) -> bool:
+    """True when an audience the plan builds has ``accessibility: required`` (the default)."""
+    names = {t.job.view.audience.name for t in plan.targets}
+    audiences = plan.workspace.config.audiences
+    return any(audiences[n].accessibility == "required" for n in names if n in audiences)
+
+
+def contrast_findings(view: BriefView, audience: Audience, theme: dict[str, Any]) -> list[Finding]:
+    """Theme colours text cannot be read in, each pair with its ratio (see
+    :func:`briefgen.colors.theme_pairs`)."""
+    from briefgen.colors import AA_NORMAL, contrast, theme_pairs
+
+    code = "theme.contrast" if audience.accessibility == "required" else "theme.contrast.optional"
+    out = []
+    for what, fg, bg in theme_pairs(theme["primary"], theme["accent"]):
+        ratio = contrast(fg, bg)
+        if ratio < AA_NORMAL:
+            out.append(
+                Finding(
+                    code,
+                    f"{what}: {fg} on {bg} is {ratio:.1f}:1, below the {AA_NORMAL}:1 WCAG AA "
+                    "asks of text (choose a darker theme colour)",
+                    view.id,
+                    view.audience.name,
+                    measured=round(ratio, 2),
+                    limit=AA_NORMAL,
+                )
+            )
+    return out
+
+
 def brief_findings(plan: Plan, lb: LoadedBrief) -> list[Finding]:
     """What is true of a brief whatever the audience: charts without alt text, figures
     without captions, sources nothing cites, and the loader's warnings."""
@@ -455,7 +496,7 @@ def brief_findings(plan: Plan, lb: LoadedBrief) -> list[Finding]:
             if isinstance(figure, ChartFigure) and not figure.alt:
                 out.append(
                     Finding(
-                        "figure.alt",
+                        "figure.alt" if _accessibility_required(plan) else "figure.alt.optional",
                         f"chart '{figure.id}' has no alt text: readers who cannot see it get "
                         "only its title (add `alt:`, a sentence saying what it shows)",
                         lb.id,
@@ -589,7 +630,10 @@ def build_findings(plan: Plan, outputs: Sequence[Output]) -> list[Finding]:
     by_item: dict[tuple[str, str], dict[str, Output]] = {}
     for out in outputs:
         by_item.setdefault((out.brief, out.audience), {})[out.format] = out
-    views = {(t.job.view.id, t.job.view.audience.name): t.job.view for t in plan.targets}
+    from briefgen.render.html import theme_of
+
+    jobs = {(t.job.view.id, t.job.view.audience.name): t.job for t in plan.targets}
+    views = {item: job.view for item, job in jobs.items()}
     briefs = {lb.id: lb for lb in plan.briefs}
     found: list[Finding] = []
     for lb in plan.briefs:
@@ -598,6 +642,7 @@ def build_findings(plan: Plan, outputs: Sequence[Output]) -> list[Finding]:
         audience = _audience(plan, name)
         lb = briefs.get(brief_id)
         found += [f for f in view_findings(plan, lb, view, audience) if f.code == "source.required"]
+        found += contrast_findings(view, audience, theme_of(jobs[(brief_id, name)]))
         made = by_item.get((brief_id, name), {})
         m = Measures(brief_id, name, words=count_words(view_text(view)))
         pdf, deck = made.get("pdf"), made.get("pptx")

@@ -246,6 +246,9 @@ class Theme(Model):
     primary: Color | None = None
     accent: Color | None = None
     logo: Line | None = None
+    logo_alt: Line | None = Field(
+        None, description="The logo's text alternative, usually the organisation's name."
+    )
     font: Line | None = None
 
 
@@ -279,6 +282,11 @@ class Audience(Model):
     formats: list[Format] | None = None
     budget: Budget = Budget()
     require_sources: bool = False
+    accessibility: Literal["required", "optional"] = Field(
+        "required",
+        description="required (the default): check reports a chart without alt text and "
+        "theme colours below WCAG AA contrast as errors; optional: as warnings.",
+    )
 
 
 class Project(Model):

@@ -31,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
+from briefgen.colors import text_on
 from briefgen.content.validate import validate
 from briefgen.content.yamlsource import clean_text, load_bytes
 from briefgen.errors import BriefgenError, InputError, TemplateError
@@ -425,6 +426,7 @@ def make_env(
     env.filters["long_date"] = long_date
     env.filters["yaml"] = yaml_value
     env.filters["css_string"] = css_string
+    env.filters["text_on"] = text_on  # white or near-black, readable on a theme colour
     env.filters = {name: _render_time_only(f) for name, f in env.filters.items()}
     env.globals.update(globals_ or {})
     return env

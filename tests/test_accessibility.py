@@ -117,3 +117,23 @@ def test_the_deck_chart_alt_text_is_the_figures(sample_build):
         if shape.has_chart
     ]
     assert descrs == [chart.alt]
+
+
+def test_a_theme_logo_carries_its_alt_text_and_the_pdf_still_passes(tmp_path: Path):
+    from PIL import Image
+
+    from briefgen.api import build
+
+    root = tmp_path / "logo"
+    (root / "content").mkdir(parents=True)
+    sample = Path(__file__).resolve().parents[1] / "content" / "us-azerbaijan.yaml"
+    (root / "content" / "us-azerbaijan.yaml").write_bytes(sample.read_bytes())
+    (root / "briefgen.yaml").write_text(
+        "audiences:\n"
+        "  desk: {title: Desk, theme: {logo: seal.png, logo_alt: Department of State}}\n"
+    )
+    Image.new("RGB", (600, 200), (20, 60, 120)).save(root / "seal.png")
+    build(root, formats=["pdf"])
+    pdf = root / "output" / "us-azerbaijan" / "desk.pdf"
+    assert "Department of State" in _figure_alts(pdf)
+    assert pdfua(pdf) == []

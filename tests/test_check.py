@@ -212,7 +212,36 @@ def test_figures_and_uncited_sources(tmp_path):
     assert "'grid'" in caption.message  # the table has no caption; tables need no alt text
     [uncited] = by_code(report, "source.uncited")
     assert "'unused'" in uncited.message and uncited.line == line_of(brief, "id: unused")
+    # Accessibility is required by default: a chart without alt text is an error.
+    assert alt.severity == "error" and report.exit_code() == 1
+
+
+def test_a_chart_without_alt_text_is_a_warning_where_accessibility_is_optional(tmp_path):
+    root = make_project(tmp_path / "p", {"a": {"formats": ["html"], "accessibility": "optional"}})
+    report = api.check(root)
+    [alt] = by_code(report, "figure.alt.optional")
+    assert alt.severity == "warning" and not by_code(report, "figure.alt")
     assert report.exit_code() == 0 and report.exit_code(strict=True) == 1
+
+
+def test_theme_colours_below_wcag_aa_are_named_with_their_ratio(tmp_path):
+    gold = {"formats": ["html"], "theme": {"accent": "#D4A017"}}
+    brief = json.loads(json.dumps(BRIEF))
+    brief["sections"][0]["figures"][0]["alt"] = "Two bars."
+    root = make_project(tmp_path / "p", {"gold": gold}, brief)
+    report = api.check(root)
+    [low] = by_code(report, "theme.contrast")
+    assert "accent on the page" in low.message and "#D4A017 on #FFFFFF is 2.4:1" in low.message
+    assert low.severity == "error" and low.measured == pytest.approx(2.38, abs=0.01)
+    # Text *on* the gold (the banner) is chosen to be readable, so it is not reported.
+    assert not [f for f in by_code(report, "theme.contrast") if "banner" in f.message]
+    html = (root / "output").exists() or api.build(root).outputs[0].path.read_text("utf-8")
+    assert "--on-accent: #1A1A1A" in html
+
+
+def test_the_built_in_themes_pass_contrast(tmp_path):
+    root = make_project(tmp_path / "p", {"a": {"formats": ["html"]}, "f": {"template": "formal"}})
+    assert not by_code(api.check(root), "theme.contrast")
 
 
 def test_chart_with_alt_text_is_fine(tmp_path):
@@ -289,7 +318,8 @@ def invoke(*args: str):
 
 
 def test_cli_exit_codes_and_strict(tmp_path):
-    root = make_project(tmp_path / "p", {"a": {"formats": ["html"]}})
+    only_warnings = {"formats": ["html"], "accessibility": "optional"}
+    root = make_project(tmp_path / "p", {"a": only_warnings})
     result = invoke("-C", str(root), "check")
     assert result.exit_code == 0, result.output  # only warnings
     assert "warning: chart 'bars' has no alt text" in result.output

@@ -132,7 +132,7 @@ def test_no_color_is_honoured(tmp_path: Path):
     plain = runner.invoke(cli, args, color=True, env={"NO_COLOR": "1"})
     assert "\x1b[" in colored.output
     assert "\x1b[" not in plain.output
-    assert "warning: chart 'milestones-by-decade'" in plain.output
+    assert "error: chart 'milestones-by-decade'" in plain.output  # alt text is required
 
 
 def test_build_json_reports_paths_pages_slides_sizes_times(tmp_path: Path):

@@ -42,6 +42,7 @@ def theme_of(job: RenderJob) -> dict[str, Any]:
         "accent": t.accent or s.accent,
         "font": t.font or s.font,
         "logo": t.logo,
+        "logo_alt": t.logo_alt or "Logo",
     }
 
 

@@ -21,6 +21,7 @@ from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Inches
 
+from briefgen.colors import text_on
 from briefgen.render.deck import plan as P
 from briefgen.render.deck.figures import add_chart, add_table, cell_text, layout_table
 from briefgen.render.deck.fit import (
@@ -538,7 +539,7 @@ class DeckBuilder:
                 classification,
                 11,
                 bold=True,
-                color="#FFFFFF",
+                color=text_on(self.style.accent),
                 align=PP_ALIGN.CENTER,
                 margins=4,
             )

@@ -19,6 +19,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.slide import Slide
 from pptx.util import Pt
 
+from briefgen.colors import text_on
 from briefgen.model import Cell, ChartFigure
 from briefgen.render.charts import format_number
 from briefgen.render.deck.fit import Measurer, Run
@@ -255,7 +256,12 @@ def add_table(
         cell.fill.solid()
         cell.fill.fore_color.rgb = rgb(primary)
         plain(
-            cell.text_frame, text, layout.size, bold=True, color="#FFFFFF", anchor=MSO_ANCHOR.MIDDLE
+            cell.text_frame,
+            text,
+            layout.size,
+            bold=True,
+            color=text_on(primary),
+            anchor=MSO_ANCHOR.MIDDLE,
         )
     for r, row in enumerate(rows, start=1):
         for c in range(len(header)):
