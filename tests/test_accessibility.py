@@ -137,3 +137,48 @@ def test_a_theme_logo_carries_its_alt_text_and_the_pdf_still_passes(tmp_path: Pa
     pdf = root / "output" / "us-azerbaijan" / "desk.pdf"
     assert "Department of State" in _figure_alts(pdf)
     assert pdfua(pdf) == []
+
+
+# ---------------------------------------------------------------- HTML: axe-core in Chromium
+
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(html_file: Path) -> list[dict]:
+    """axe-core's violations on ``html_file`` opened from disk in Debian's Chromium.
+
+    The brief's own Content-Security-Policy forbids script, axe's included: the page is
+    opened with the policy bypassed for the test only."""
+    from playwright.sync_api import sync_playwright
+    from test_serve import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (.ci/run installs it)")
+    assert AXE.exists(), "axe-core is missing: run `npm ci --prefix tests/axe` (README, .ci/run)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.goto(html_file.resolve().as_uri())
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        browser.close()
+    return result["violations"]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_sample_html_has_no_axe_violation(sample_build, audience: str):
+    violations = axe_violations(sample_build.path(audience, "html"))
+    assert violations == [], [(v["id"], len(v["nodes"])) for v in violations]
+
+
+def test_axe_finds_what_a_template_breaks(sample_build, tmp_path: Path):
+    """The check above can fail: the same HTML without its language and with an image
+    without alt text has violations."""
+    html = sample_build.path("press", "html").read_text("utf-8")
+    broken = html.replace('<html lang="en">', "<html>", 1).replace(
+        "<main>", '<main><img src="data:image/png;base64,iVBORw0KGgo=">', 1
+    )
+    path = tmp_path / "broken.html"
+    path.write_text(broken, "utf-8")
+    ids = {v["id"] for v in axe_violations(path)}
+    assert {"html-has-lang", "image-alt"} <= ids
