@@ -182,3 +182,12 @@ def test_axe_finds_what_a_template_breaks(sample_build, tmp_path: Path):
     path.write_text(broken, "utf-8")
     ids = {v["id"] for v in axe_violations(path)}
     assert {"html-has-lang", "image-alt"} <= ids
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_deck_reading_order_puts_the_title_first_and_the_banners_last(sample_build, audience):
+    for number, slide in enumerate(sample_build.deck(audience).slides, start=1):
+        names = [shape.name for shape in slide.shapes]
+        assert names[-2:] == ["Classification (top)", "Classification (bottom)"], number
+        if slide.shapes.title is not None:
+            assert names[0] == slide.shapes.title.name, (number, names)

@@ -519,12 +519,22 @@ class DeckBuilder:
                 tree.append(copy)
 
     def _draw_marks(self, slide: Slide, classification: str, number: str) -> list:
-        """Draw the banners and the slide number on ``slide``; returns their elements."""
+        """Draw the slide number and the banners on ``slide``; returns their elements.
+
+        In that order, after the slide's content: a screen reader reads shapes in the order
+        of the slide's shape tree, so the title comes first and the banners, which repeat
+        on every slide, come last.
+        """
         width, height = int(self.prs.slide_width), int(self.prs.slide_height)
         text_w = self.measure.width(classification, 11, bold=True) + 28
         banner_w = min(int(emu(text_w)), int(width * 0.8))
         banner_h = Inches(0.3)
-        shapes = []
+        box = slide.shapes.add_textbox(
+            width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
+        )
+        box.name = "Slide number"
+        plain(box.text_frame, number, 11, color="#8A94A6", align=PP_ALIGN.RIGHT)
+        shapes = [box]
         for where, top in (("top", Inches(0.07)), ("bottom", height - Inches(0.07) - banner_h)):
             shape = slide.shapes.add_shape(
                 MSO_SHAPE.RECTANGLE, (width - banner_w) // 2, top, banner_w, banner_h
@@ -544,10 +554,4 @@ class DeckBuilder:
                 margins=4,
             )
             shapes.append(shape)
-        box = slide.shapes.add_textbox(
-            width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
-        )
-        box.name = "Slide number"
-        plain(box.text_frame, number, 11, color="#8A94A6", align=PP_ALIGN.RIGHT)
-        shapes.append(box)
         return [shape._element for shape in shapes]
