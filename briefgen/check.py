@@ -490,13 +490,14 @@ def brief_findings(plan: Plan, lb: LoadedBrief) -> list[Finding]:
     brief: Brief = lb.brief
     where = _Locator(plan, lb)
     out = [_from_problem(p, lb.id) for p in lb.warnings]
+    alt_code = "figure.alt" if _accessibility_required(plan) else "figure.alt.optional"
     for si, section in enumerate(brief.sections):
         for fi, figure in enumerate(section.figures):
             loc = ("sections", si, "figures", fi)
             if isinstance(figure, ChartFigure) and not figure.alt:
                 out.append(
                     Finding(
-                        "figure.alt" if _accessibility_required(plan) else "figure.alt.optional",
+                        alt_code,
                         f"chart '{figure.id}' has no alt text: readers who cannot see it get "
                         "only its title (add `alt:`, a sentence saying what it shows)",
                         lb.id,

@@ -70,7 +70,7 @@ class FileTree:
             refusal = f"leads outside {_folder(self.within, self.label)} (a symlink?)"
         elif not self.links and _has_link(self._link_top(path), path):
             refusal = "is or passes through a symlink; template sets may hold only their own files"
-        elif any(real == x or real.is_relative_to(x) for x in self.excluded):
+        elif any(real.is_relative_to(x) for x in self.excluded):
             refusal = "is among the project's briefs or built files, which templates cannot read"
         if refusal:
             if strict:

@@ -19,6 +19,12 @@ ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 _IGNORED = re.compile(r"[\x00-\x20]+")
 
 
+def normalized(url: str) -> str:
+    """``url`` as a browser reads its scheme: without the characters URL parsers skip,
+    lower-cased. Compare schemes on this, never on the text as written."""
+    return _IGNORED.sub("", url).lower()
+
+
 def allowed_link(url: str) -> bool:
     """True for web, mail and in-document links (``#id``); False for anything else.
 
@@ -26,5 +32,5 @@ def allowed_link(url: str) -> bool:
     too; relative and protocol-relative links (``//host/x``) are refused because what they
     point at depends on where the file is opened from (``file://`` on a share).
     """
-    lowered = _IGNORED.sub("", url).lower()
+    lowered = normalized(url)
     return lowered.startswith(ALLOWED_SCHEMES) or lowered.startswith("#")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from briefgen.links import allowed_link
+from briefgen.links import allowed_link, normalized
 
 # Removed with everything inside them.
 _REMOVED = (
@@ -130,7 +130,7 @@ def enforce(html: str, allow_hosts: tuple[str, ...] = ()) -> tuple[str, list[str
         cleaned = clean_css(css, hosts, stylesheet=True)
         if cleaned is not None:
             removed.append("a stylesheet URL")
-            node.replace_with(_style_element(tree, cleaned))
+            node.replace_with(_style_element(cleaned))
     for node in tree.root.traverse(include_text=False):
         if node.is_element_node:
             removed += _clean_attributes(node, hosts)
@@ -166,7 +166,7 @@ def _clean_attributes(node, hosts: tuple[str, ...]) -> list[str]:
 def _loadable(url: str, hosts: tuple[str, ...]) -> bool:
     """True for what the page may load: inline data, an in-document reference, or a web
     address on a host the user allowed."""
-    stripped = re.sub(r"[\x00-\x20]+", "", url).lower()
+    stripped = normalized(url)
     if stripped.startswith(("data:", "#")):
         return True
     if stripped.startswith(("http://", "https://")):
@@ -177,7 +177,7 @@ def _loadable(url: str, hosts: tuple[str, ...]) -> bool:
     return False
 
 
-def _style_element(tree, css: str):
+def _style_element(css: str):
     """A ``<style>`` element holding ``css``, which cannot close it early."""
     from selectolax.lexbor import LexborHTMLParser
 
