@@ -18,6 +18,7 @@ from briefgen.errors import InputError
 from briefgen.model import (
     Audience,
     Brief,
+    Lang,
     Line,
     MarkdownText,
     Model,
@@ -57,6 +58,7 @@ class BriefView(Model):
     subtitle: Line | None
     date: dt.date
     classification: Line
+    lang: Lang
     authors: list[Line]
     summary: MarkdownText
     key_messages: list[Point]
@@ -134,6 +136,7 @@ def select(brief: Brief, brief_id: str, name: str, project: Project) -> BriefVie
         subtitle=brief.subtitle,
         date=brief.date,
         classification=audience.classification or brief.classification or project.classification,
+        lang=audience.lang or brief.lang or project.lang,
         authors=brief.authors,
         summary=brief.summary,
         key_messages=key_messages,

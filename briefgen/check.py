@@ -58,9 +58,12 @@ CODES: dict[str, tuple[Severity, str]] = {
     "image.resolution": ("warning", "an image printed below 150 dpi"),
     "figure.alt": (
         "error",
-        "a chart without alt text, for audiences whose accessibility is required",
+        "a chart or a theme logo without alt text, for audiences whose accessibility is required",
     ),
-    "figure.alt.optional": ("warning", "a chart without alt text (accessibility optional)"),
+    "figure.alt.optional": (
+        "warning",
+        "a chart or a theme logo without alt text (accessibility optional)",
+    ),
     "theme.contrast": ("error", "theme colours text cannot be read in (WCAG AA 4.5:1)"),
     "theme.contrast.optional": ("warning", "theme colours below WCAG AA (accessibility optional)"),
     "figure.caption": ("warning", "a figure without a caption"),
@@ -309,7 +312,7 @@ def _check_item(
     result = ItemCheck(view.id, name, measures, audience.budget)
     out = result.findings
     out += view_findings(plan, lb, view, audience)
-    out += contrast_findings(view, audience, theme_of(job))
+    out += theme_findings(view, audience, theme_of(job))
     who = (view.id, name)
     for fmt, outcome in outcomes.items():
         rendered = outcome.rendered
@@ -338,7 +341,7 @@ def _check_item(
             measures.slide_words = list(rendered.slide_words)
             if keep:
                 result.slide_plan = rendered.slide_plan
-                result.slide_spans = slide_spans(rendered.slide_plan, rendered.slide_titles)
+                result.slide_spans = list(rendered.slide_spans)
         elif fmt == "html" and keep:
             result.html = rendered.data
     out += budget_findings(measures, audience)
@@ -365,26 +368,6 @@ def view_text(view: BriefView) -> list[str]:
         parts += [f.caption.plain for f in section.figures if f.caption is not None]
     parts += [e.event.plain for e in view.timeline]
     return parts
-
-
-def slide_spans(plan: SlidePlan, titles: list[str]) -> list[tuple[int, int]] | None:
-    """For each plan slide, the first and last deck slide it became (1-based).
-
-    A plan slide becomes one slide, followed by continuation slides whose title is its own
-    title plus " (cont.)". None when the deck does not line up with the plan that way.
-    """
-    from briefgen.render.deck.builder import CONT
-
-    spans = []
-    n = 0
-    for spec in plan.slides:
-        first = n + 1
-        n += 1
-        cont = ((spec.title or "") + CONT).strip()
-        while n < len(titles) and titles[n].strip() == cont:
-            n += 1
-        spans.append((first, n))
-    return spans if n == len(titles) else None
 
 
 # ---------------------------------------------------------------- findings
@@ -460,13 +443,26 @@ def _accessibility_required(plan: Plan) -> bool:
     return any(audiences[n].accessibility == "required" for n in names if n in audiences)
 
 
-def contrast_findings(view: BriefView, audience: Audience, theme: dict[str, Any]) -> list[Finding]:
-    """Theme colours text cannot be read in, each pair with its ratio (see
-    :func:`briefgen.colors.theme_pairs`)."""
+def theme_findings(view: BriefView, audience: Audience, theme: dict[str, Any]) -> list[Finding]:
+    """What the audience's theme makes unreadable: colours text cannot be read in, each pair
+    with its ratio (see :func:`briefgen.colors.theme_pairs`), and a logo without a text
+    alternative (screen readers would say only "Logo")."""
     from briefgen.colors import AA_NORMAL, contrast, theme_pairs
 
-    code = "theme.contrast" if audience.accessibility == "required" else "theme.contrast.optional"
+    required = audience.accessibility == "required"
+    code = "theme.contrast" if required else "theme.contrast.optional"
     out = []
+    if view.theme.logo and not view.theme.logo_alt:
+        out.append(
+            Finding(
+                "figure.alt" if required else "figure.alt.optional",
+                f"the theme's logo ({view.theme.logo}) has no text alternative: readers who "
+                'cannot see it hear only "Logo" (add `logo_alt:` to the theme, usually '
+                "the organisation's name)",
+                view.id,
+                view.audience.name,
+            )
+        )
     for what, fg, bg in theme_pairs(theme["primary"], theme["accent"]):
         ratio = contrast(fg, bg)
         if ratio < AA_NORMAL:
@@ -643,7 +639,7 @@ def build_findings(plan: Plan, outputs: Sequence[Output]) -> list[Finding]:
         audience = _audience(plan, name)
         lb = briefs.get(brief_id)
         found += [f for f in view_findings(plan, lb, view, audience) if f.code == "source.required"]
-        found += contrast_findings(view, audience, theme_of(jobs[(brief_id, name)]))
+        found += theme_findings(view, audience, theme_of(jobs[(brief_id, name)]))
         made = by_item.get((brief_id, name), {})
         m = Measures(brief_id, name, words=count_words(view_text(view)))
         pdf, deck = made.get("pdf"), made.get("pptx")

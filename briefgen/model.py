@@ -29,6 +29,13 @@ from briefgen.content.yamlsource import clean_text
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 Tag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
+# A BCP 47 language tag ("en", "en-GB", "az-Latn"): the language of the brief's text, written
+# into the HTML, the PDF's tags and the deck's text runs for screen readers and hyphenation.
+Lang = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"),
+    Field(description='A BCP 47 language tag, such as "en", "en-GB" or "az".'),
+]
 _BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 
 
@@ -229,6 +236,7 @@ class Brief(Model):
     subtitle: Line | None = None
     date: IsoDate
     classification: Line | None = None
+    lang: Lang | None = None
     authors: list[Line] = []
     summary: MarkdownText
     key_messages: list[Point] = Field([], max_length=12)
@@ -278,6 +286,7 @@ class Audience(Model):
     max_points: int | None = Field(None, ge=0, le=1000)
     details: bool = True
     classification: Line | None = None
+    lang: Lang | None = None
     theme: Theme = Theme()
     formats: list[Format] | None = None
     budget: Budget = Budget()
@@ -293,6 +302,7 @@ class Project(Model):
     """``briefgen.yaml``: project-wide defaults and the audiences."""
 
     classification: Line = "UNCLASSIFIED"
+    lang: Lang = "en"
     template: Slug = "default"
     content: Line = "content"
     output: Line = "output"

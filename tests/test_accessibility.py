@@ -191,3 +191,107 @@ def test_deck_reading_order_puts_the_title_first_and_the_banners_last(sample_bui
         assert names[-2:] == ["Classification (top)", "Classification (bottom)"], number
         if slide.shapes.title is not None:
             assert names[0] == slide.shapes.title.name, (number, names)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_slide_has_its_own_title_in_the_title_placeholder(sample_build, audience):
+    """A screen reader lists a deck by its slide titles: each slide has one, and no two are
+    the same (a divider, its bullets and its quotes used to share the section's title)."""
+    titles = []
+    for number, slide in enumerate(sample_build.deck(audience).slides, start=1):
+        title = slide.shapes.title
+        assert title is not None and title.text_frame.text.strip(), f"slide {number}: no title"
+        titles.append(title.text_frame.text.strip())
+    repeated = sorted({t for t in titles if [u.casefold() for u in titles].count(t.casefold()) > 1})
+    assert not repeated
+
+
+def _deck_of(brief, **project):
+    import io
+
+    from pptx import Presentation
+    from support import make_project
+
+    from briefgen.audience import select
+    from briefgen.files import FileTree
+    from briefgen.render import RenderJob
+    from briefgen.render.deck import render_deck
+    from briefgen.templates import load_set
+
+    view = select(brief, "b", "all", make_project(all=project))
+    job = RenderJob(view, load_set("default", None), FileTree("project", None, {}), "pptx")
+    rendered = render_deck(job)
+    return Presentation(io.BytesIO(rendered.data)), rendered
+
+
+def test_continuations_say_which_part_they_are_and_repeated_titles_are_numbered():
+    from support import make_brief
+
+    long = {
+        "id": "long",
+        "title": "Same",
+        "points": [f"Point {i} of a long list." for i in range(40)],
+    }
+    short = {"id": "short", "title": "Same", "points": ["Only one point."]}
+    prs, rendered = _deck_of(make_brief(sections=[long, short]))
+    titles = [slide.shapes.title.text_frame.text for slide in prs.slides]
+    first, last = next(
+        span
+        for spec, span in zip(rendered.slide_plan.slides, rendered.slide_spans, strict=True)
+        if spec.kind == "bullets"
+    )
+    parts = last - first + 1
+    assert parts >= 3
+    assert titles[first - 1 : last] == ["Same"] + [
+        f"Same (cont. {i}/{parts})" for i in range(2, parts + 1)
+    ]
+    assert "Same (2)" in titles  # the second section's bullets
+    assert len(set(titles)) == len(titles)
+    # the spans cover the deck, in order, one per plan slide
+    spans = rendered.slide_spans
+    assert len(spans) == len(rendered.slide_plan.slides)
+    assert [a for a, _ in spans] == [1] + [b + 1 for _, b in spans[:-1]]
+    assert spans[-1][1] == len(prs.slides)
+
+
+def test_every_text_run_of_the_deck_carries_the_briefs_language():
+    from support import make_brief
+
+    prs, _ = _deck_of(make_brief(lang="en-GB"))
+    assert prs.core_properties.language == "en-GB"
+    for number, slide in enumerate(prs.slides, start=1):
+        parts = [slide.part]
+        if slide.has_notes_slide:
+            parts.append(slide.notes_slide.part)
+        for part in parts:
+            runs = part._element.xpath(".//a:r")
+            assert runs, number
+            assert {
+                r.xpath("./a:rPr/@lang")[0] if r.xpath("./a:rPr/@lang") else None for r in runs
+            } == {"en-GB"}, number
+
+
+def test_the_audiences_language_reaches_the_html_and_the_pdf_tags(tmp_path: Path):
+    import pypdf
+
+    from briefgen.api import build
+
+    root = tmp_path / "lang"
+    (root / "content").mkdir(parents=True)
+    sample = Path(__file__).resolve().parents[1] / "content" / "us-azerbaijan.yaml"
+    (root / "content" / "us-azerbaijan.yaml").write_bytes(sample.read_bytes())
+    (root / "briefgen.yaml").write_text("audiences:\n  desk: {title: Desk, lang: en-GB}\n")
+    build(root, formats=["pdf", "html"])
+    out = root / "output" / "us-azerbaijan"
+    assert '<html lang="en-GB">' in (out / "desk.html").read_text()
+    assert pypdf.PdfReader(out / "desk.pdf").trailer["/Root"]["/Lang"] == "en-GB"
+    assert pdfua(out / "desk.pdf") == []
+
+
+@pytest.mark.parametrize("lang", ["english", "e", "en_GB", "en-"])
+def test_a_malformed_language_tag_is_refused(lang: str):
+    from pydantic import ValidationError
+    from support import make_brief
+
+    with pytest.raises(ValidationError):
+        make_brief(lang=lang)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from briefgen import api
-from briefgen.check import count_words, slide_spans
+from briefgen.check import count_words
 from briefgen.cli import cli
 from briefgen.pipeline import prepare
 from briefgen.project import open_workspace
@@ -239,6 +239,25 @@ def test_theme_colours_below_wcag_aa_are_named_with_their_ratio(tmp_path):
     assert "--on-accent: #1A1A1A" in html
 
 
+def test_a_theme_logo_without_a_text_alternative_is_reported(tmp_path):
+    from PIL import Image
+
+    brief = json.loads(json.dumps(BRIEF))
+    brief["sections"][0]["figures"][0]["alt"] = "Two bars."
+    audiences = {
+        "bare": {"formats": ["html"], "theme": {"logo": "seal.png"}},
+        "named": {"formats": ["html"], "theme": {"logo": "seal.png", "logo_alt": "Ministry"}},
+        "loose": {"formats": ["html"], "theme": {"logo": "seal.png"}, "accessibility": "optional"},
+    }
+    root = make_project(tmp_path / "p", audiences, brief)
+    Image.new("RGB", (300, 100), (20, 60, 120)).save(root / "seal.png")
+    report = api.check(root)
+    [error] = by_code(report, "figure.alt")
+    assert error.audience == "bare" and "seal.png" in error.message and "logo_alt" in error.message
+    [warning] = by_code(report, "figure.alt.optional")
+    assert warning.audience == "loose"
+
+
 def test_the_built_in_themes_pass_contrast(tmp_path):
     root = make_project(tmp_path / "p", {"a": {"formats": ["html"]}, "f": {"template": "formal"}})
     assert not by_code(api.check(root), "theme.contrast")
@@ -374,23 +393,3 @@ def test_build_shows_the_same_findings_as_warnings(tmp_path):
 )
 def test_count_words(text, n):
     assert count_words(text) == n
-
-
-def test_slide_spans_follow_continuations():
-    from briefgen.render.deck.plan import SlidePlan
-
-    plan = SlidePlan.model_validate(
-        {
-            "slides": [
-                {"kind": "title", "title": "T"},
-                {"kind": "bullets", "title": "B", "bullets": [{"text": "x"}]},
-                {"kind": "closing", "title": "C"},
-            ]
-        }
-    )
-    assert slide_spans(plan, ["T", "B", "B (cont.)", "B (cont.)", "C"]) == [
-        (1, 1),
-        (2, 4),
-        (5, 5),
-    ]
-    assert slide_spans(plan, ["T", "B"]) is None

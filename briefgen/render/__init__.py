@@ -67,7 +67,8 @@ class Rendered:
     Everything ``check``, ``serve`` and the build report need comes with the render, so
     none of them renders again or reads an output back: ``notes`` (layout warnings,
     low-resolution images, deck text that does not fit), the words and title of each built
-    slide, and the slide plan the deck was built from (the preview's slide cards).
+    slide, the slide plan the deck was built from and which slides each plan slide became
+    (the preview's slide cards).
     """
 
     data: bytes
@@ -77,8 +78,9 @@ class Rendered:
     seconds: float = 0.0
     notes: list[Note] = field(default_factory=list)
     slide_words: list[int] = field(default_factory=list)
-    slide_titles: list[str] = field(default_factory=list)
     slide_plan: Any = None  # briefgen.render.deck.plan.SlidePlan, for pptx
+    # (first, last) deck slide number, 1-based, each plan slide became (continuations)
+    slide_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def run(job: RenderJob) -> Rendered:

@@ -60,15 +60,15 @@ def render_deck(job: RenderJob) -> Rendered:
     """Build the deck of ``job``; returns its bytes, slide count, fitting notes, and the
     title and word count of every slide (for budgets and the preview)."""
     plan = slide_plan(job)
-    data, slides, findings, texts = build_deck(job, plan)
+    data, slides, findings, texts, spans = build_deck(job, plan)
     return Rendered(
         data,
         slides=slides,
         warnings=[f"slide {f.slide}, {f.shape}: {f.message}" for f in findings],
         notes=[Note("deck.fit", f.message, slide=f.slide, shape=f.shape) for f in findings],
         slide_words=[count_words(text) for _, text in texts],
-        slide_titles=[title for title, _ in texts],
         slide_plan=plan,
+        slide_spans=spans,
     )
 
 
@@ -91,7 +91,9 @@ def slide_texts(prs) -> list[tuple[str, str]]:
     return out
 
 
-def build_deck(job: RenderJob, plan: SlidePlan) -> tuple[bytes, int, list, list[tuple[str, str]]]:
+def build_deck(
+    job: RenderJob, plan: SlidePlan
+) -> tuple[bytes, int, list, list[tuple[str, str]], list[tuple[int, int]]]:
     from briefgen.render.deck.builder import DeckBuilder, Style
     from briefgen.render.deck.layouts import layout_map, open_reference
 
@@ -114,13 +116,13 @@ def build_deck(job: RenderJob, plan: SlidePlan) -> tuple[bytes, int, list, list[
     builder = DeckBuilder(prs, layouts, measurer_for(job.tset).remembering(), style, *shared)
     for spec in plan.slides:
         builder.add(spec)
-    builder.finish(job.view.classification)
+    builder.finish(job.view.classification, job.view.lang)
     _set_properties(prs, job)
     try:
         data = package_bytes(prs.part.package, job.view.date)
     except ValueError as exc:  # e.g. text lxml refuses; content is cleaned earlier
         raise InputError(f"{job.label}: cannot save the deck: {exc}") from None
-    return data, len(prs.slides), builder.findings, slide_texts(prs)
+    return data, len(prs.slides), builder.findings, slide_texts(prs), builder.spans
 
 
 @lru_cache(maxsize=8)
@@ -212,6 +214,7 @@ def _set_properties(prs, job: RenderJob) -> None:
     props.subject = (job.view.subtitle or "")[:255]
     props.author = ", ".join(job.view.authors)[:255]
     props.keywords = job.view.classification[:255]
+    props.language = job.view.lang
     props.category = job.view.audience.title[:255]
     props.comments = "Made with briefgen"
     props.last_modified_by = "briefgen"

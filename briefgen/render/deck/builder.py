@@ -7,6 +7,7 @@ its number, whatever the template asked for: those are not the template's to for
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.slide import CT_NotesSlide, CT_Slide
+from pptx.parts.chart import ChartPart
 from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
@@ -51,9 +53,20 @@ from briefgen.render.deck.layouts import (
     placeholder,
     rect_of,
 )
-from briefgen.render.deck.text import plain, rgb, set_text, write
+from briefgen.render.deck.text import plain, rgb, set_language, set_text, write
 
-CONT = " (cont.)"
+CONT = " (cont. {page}/{pages})"
+
+
+def continued(title: str, page: int, pages: int) -> str:
+    """The title of page ``page`` (0-based) of a plan slide split over ``pages`` slides.
+
+    Every slide keeps its plan slide's title, so the deck reads the same in PowerPoint's
+    outline; continuations say which part they are, which keeps every title unique.
+    """
+    return title if page == 0 else title + CONT.format(page=page + 1, pages=pages)
+
+
 CAPTION_H = Inches(0.45)
 _TX_BODY, _SLD_ID = P_NS + "txBody", P_NS + "sldId"
 _T = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
@@ -102,6 +115,9 @@ class DeckBuilder:
     prototypes: dict[str, CT_Slide | CT_NotesSlide] = field(default_factory=dict)
     rects: dict[tuple[str, str], Rect] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # (first, last) deck slide number of each plan slide, in plan order
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    _titles_used: set[str] = field(default_factory=set)  # casefolded, for unique titles
     _top_slide_id: int = 255  # the highest slide id given out (PowerPoint's start at 256)
 
     # ------------------------------------------------------------ plumbing
@@ -136,6 +152,23 @@ class DeckBuilder:
 
     def _number(self) -> int:
         return len(self.prs.slides)
+
+    def _titles(self, title: str | None, pages: int) -> list[str]:
+        """Unique titles for a plan slide that became ``pages`` slides.
+
+        A screen reader lists a deck by its slide titles, so no two may be the same: a
+        title the deck already has gets " (2)", " (3)"… before its continuations are named.
+        """
+        text = title or ""
+        if not text:
+            return [""] * pages
+        for n in itertools.count(1):
+            base = text if n == 1 else f"{text} ({n})"
+            titles = [continued(base, i, pages) for i in range(pages)]
+            if not any(t.casefold() in self._titles_used for t in titles):
+                self._titles_used.update(t.casefold() for t in titles)
+                return titles
+        raise AssertionError("unreachable")
 
     def _title(self, slide: Slide, text: str | None, kind: str) -> None:
         ph = find_placeholder(slide, TITLE_TYPES)
@@ -235,9 +268,10 @@ class DeckBuilder:
         box = rect.text_box(indent=29.0 if bullets else 0.0)
         pages = paginate(self.measure, groups, box, self.style.body_size, self.style.min_body_size)
         first = 0
+        titles = self._titles(spec.title, len(pages))
         for i, page in enumerate(pages):
             slide = self._new(kind)
-            self._title(slide, (spec.title or "") + (CONT if i else ""), kind)
+            self._title(slide, titles[i], kind)
             frame = self._body_frame(slide, rect)
             start = numbered(first) if numbered else None
             write(
@@ -274,11 +308,13 @@ class DeckBuilder:
     # ------------------------------------------------------------ the slide kinds
 
     def add(self, spec: P._Slide) -> None:
+        first = self._number() + 1
         getattr(self, f"_add_{spec.kind}")(spec)  # type: ignore[attr-defined]
+        self.spans.append((first, self._number()))
 
     def _add_title(self, spec: P.TitleSlide) -> None:
         slide = self._new("title")
-        self._title(slide, spec.title, "title")
+        self._title(slide, self._titles(spec.title, 1)[0], "title")
         lines = (
             [Paragraph((Run(spec.subtitle, bold=True),), scale=1.15, bullet=False)]
             if spec.subtitle
@@ -329,7 +365,7 @@ class DeckBuilder:
     def _add_section(self, spec: P.SectionSlide) -> None:
         slide = self._new("section")
         title = spec.title if spec.number is None else f"{spec.number}  {spec.title}"
-        self._title(slide, title, "section")
+        self._title(slide, self._titles(title, 1)[0], "section")
         paras = paragraphs_from(spec.text.blocks) if spec.text else []
         self._fill_box(slide, [replace(p, bullet=False) for p in paras], "section", 22, 14)
         self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
@@ -366,7 +402,7 @@ class DeckBuilder:
 
     def _add_closing(self, spec: P.ClosingSlide) -> None:
         slide = self._new("closing")
-        self._title(slide, spec.title, "closing")
+        self._title(slide, self._titles(spec.title, 1)[0], "closing")
         paras = paragraphs_from(spec.text.blocks) if spec.text else []
         self._fill_box(
             slide,
@@ -387,9 +423,10 @@ class DeckBuilder:
         credit = Paragraph((Run("— " + who), *cite_run(spec.cites)), scale=0.6, bullet=False)
         box = text_rect.text_box(0)
         pages = paginate(self.measure, [Group([quote]), Group([credit])], box, 30, 16)
+        titles = self._titles(spec.title, len(pages))
         for i, page in enumerate(pages):
             slide = self._new("quote")
-            self._title(slide, (spec.title or "") + (CONT if i else ""), "quote")
+            self._title(slide, titles[i], "quote")
             text_h = emu(height(self.measure, page.paragraphs, page.size, box)) + 2 * INSET_Y
             bar = slide.shapes.add_shape(
                 MSO_SHAPE.RECTANGLE,
@@ -418,7 +455,7 @@ class DeckBuilder:
 
     def _add_chart(self, spec: P.ChartSlide) -> None:
         slide = self._new("chart")
-        self._title(slide, spec.title, "chart")
+        self._title(slide, self._titles(spec.title, 1)[0], "chart")
         rect = self._content_rect("chart")
         chart_rect = Rect(
             rect.left, rect.top, rect.width, rect.height - (CAPTION_H if spec.caption else 0)
@@ -472,11 +509,12 @@ class DeckBuilder:
         )
         layout = layout_table(self.measure, header, rows, table_rect)
         pages = len(layout.pages)
+        titles = self._titles(spec.title, pages)
         for i, page_rows in enumerate(layout.pages):
             part = f", part {i + 1} of {pages}" if pages > 1 else ""
             alt = f"Table: {what}{part}. Columns: {', '.join(header)}; {len(page_rows)} rows."
             slide = self._new(kind)
-            self._title(slide, (spec.title or "") + (CONT if i else ""), kind)
+            self._title(slide, titles[i], kind)
             add_table(
                 slide,
                 header,
@@ -496,8 +534,9 @@ class DeckBuilder:
 
     # ------------------------------------------------------------ every slide
 
-    def finish(self, classification: str) -> None:
-        """Classification banner (top and bottom) and "n / N" on every slide.
+    def finish(self, classification: str, lang: str) -> None:
+        """Classification banner (top and bottom) and "n / N" on every slide, and the
+        language of all text in slides, notes and charts.
 
         The marks are drawn once, on the first slide, and copied as XML to the others with
         each copy's number and shape ids set: drawing them through python-pptx on every
@@ -517,6 +556,9 @@ class DeckBuilder:
                 if copy.xpath("./*[1]/p:cNvPr/@name") == ["Slide number"]:
                     copy.xpath(".//a:t")[0].text = f"{n} / {len(slides)}"
                 tree.append(copy)
+        for part in self.prs.part.package.iter_parts():
+            if isinstance(part, SlidePart | NotesSlidePart | ChartPart):
+                set_language(part._element, lang)
 
     def _draw_marks(self, slide: Slide, classification: str, number: str) -> list:
         """Draw the slide number and the banners on ``slide``; returns their elements.

@@ -165,6 +165,24 @@ def set_text(body: etree._Element, text: str) -> None:
                 etree.SubElement(r, A + "t").text = _escape(piece)
 
 
+_LANG_PROPS = (A + "rPr", A + "endParaRPr", A + "defRPr")
+
+
+def set_language(root: etree._Element, lang: str) -> None:
+    """Mark all text under ``root`` (a slide, notes slide or chart) as written in ``lang``.
+
+    PowerPoint and screen readers take a run's language from its properties, not from the
+    document: without ``lang`` they assume the reader's own language, so a voice reads an
+    English brief with Azerbaijani rules. Runs without properties get them first (a run's
+    ``rPr`` is its first child).
+    """
+    for run in root.iter(A + "r", A + "fld"):
+        if run.find(A + "rPr") is None:
+            run.insert(0, etree.Element(A + "rPr"))
+    for props in root.iter(*_LANG_PROPS):
+        props.set("lang", lang)
+
+
 def _escape(text: str) -> str:
     """Control characters as OOXML's ``_xHHHH_`` escapes (lxml refuses them raw)."""
     return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
