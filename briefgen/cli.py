@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a render failed, 2 bad input or usage.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -34,11 +35,15 @@ class State:
             _say(message if ": warning: " in message else f"warning: {message}")
 
 
+# "warning: …", "error: …", or the same after a "brief/audience: " prefix: says what it is
+_SEVERITY = re.compile(r"^(?:[^\s:][^:]*: )?(?:warning|error): ")
+
+
 def _say(line: str) -> None:
     """Print one message line to stderr, ``error: `` in front unless it already says where or
     what it is; control characters from what users wrote are shown, not sent (see
     :func:`briefgen.errors.printable`)."""
-    if not (_located(line) or line.startswith(("warning: ", "error: "))):
+    if not (_located(line) or _SEVERITY.match(line)):
         line = f"error: {line}"
     click.echo(printable(line), err=True)
 

@@ -160,8 +160,11 @@ def renderer_versions() -> str:
     """briefgen's version and those of the libraries that shape the output bytes."""
     from importlib.metadata import PackageNotFoundError, version
 
-    parts = [f"briefgen {__version__}"]
-    for name in ("weasyprint", "pydyf", "python-pptx", "XlsxWriter", "Jinja2", "markdown-it-py"):
+    from briefgen.stamps import code_digest
+
+    parts = [f"briefgen {__version__} {code_digest()}"]
+    libraries = ("weasyprint", "pydyf", "python-pptx", "XlsxWriter", "Jinja2", "markdown-it-py")
+    for name in (*libraries, "pygal", "Pillow"):
         try:
             parts.append(f"{name} {version(name)}")
         except PackageNotFoundError:

@@ -70,6 +70,11 @@ class ChartSettings(Model):
         ["#1F4E79", "#C8102E", "#5B8DB8", "#E8A33D", "#6A8F3C"], min_length=1
     )
     font: Line = "sans-serif"
+    # The SVG's drawing size in pixels. Chart text is 12–13 px of it, so a set that prints
+    # charts narrower than the default set's 172 mm gives a smaller width: text prints at
+    # 13 px × (printed width / width), which should stay at 8 pt (2.8 mm) or more.
+    width: int = Field(720, ge=200, le=4000)
+    height: int = Field(300, ge=100, le=4000)
 
 
 class TemplateSettings(Model):
@@ -377,6 +382,32 @@ def css_string(value: Any) -> Markup:
     return Markup(f'"{out}"')
 
 
+# Advance widths, in ems, no font's average exceeds (Inter, Noto Serif, Carlito and DejaVu
+# Sans bold, measured): upper case, lower case, digits, spaces, anything else.
+_EM_WIDTH = {"upper": 0.8, "lower": 0.66, "digit": 0.72, "space": 0.36, "other": 0.66}
+
+
+def text_width(value: Any, size_pt: float, letter_spacing: float = 0.0) -> float:
+    """A generous estimate, in millimetres, of ``value`` set in one line at ``size_pt``
+    with ``letter_spacing`` ems between letters: what a page header must leave free for a
+    classification banner that may not wrap, whatever font draws it."""
+    ems = 0.0
+    for c in "" if value is None else str(value):
+        kind = (
+            "upper"
+            if c.isupper()
+            else "lower"
+            if c.islower()
+            else "digit"
+            if c.isdigit()
+            else "space"
+            if c.isspace()
+            else "other"
+        )
+        ems += _EM_WIDTH[kind] + letter_spacing
+    return round(ems * size_pt * 25.4 / 72 * 1.1, 1)
+
+
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept in memory for the life of the process.
 
@@ -427,6 +458,7 @@ def make_env(
     env.filters["yaml"] = yaml_value
     env.filters["css_string"] = css_string
     env.filters["text_on"] = text_on  # white or near-black, readable on a theme colour
+    env.filters["text_width"] = text_width  # mm a one-line text needs (page headers)
     env.filters = {name: _render_time_only(f) for name, f in env.filters.items()}
     env.globals.update(globals_ or {})
     return env

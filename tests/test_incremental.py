@@ -149,8 +149,10 @@ def test_a_changed_logo_renders_the_outputs_that_show_it(project):
     assert set(first.values()) == {"written"}
     manifest = json.loads((project / "output" / MANIFEST_NAME).read_text())
     assert list(manifest["files"]["us-azerbaijan/press.html"]["reads"]) == ["logo.png"]
+    assert list(manifest["files"]["us-azerbaijan/press.pptx"]["reads"]) == ["logo.png"]
     (project / "logo.png").write_bytes(png((0, 0, 200)))  # the config did not change
-    assert written(build(project)) == {"us-azerbaijan/press.html"}  # the deck shows no logo
+    # the press outputs show the logo (the fixture builds HTML and decks); the others do not
+    assert written(build(project)) == {"us-azerbaijan/press.html", "us-azerbaijan/press.pptx"}
 
 
 def test_cli_shows_unchanged_in_the_table_and_in_json(project):

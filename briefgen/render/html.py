@@ -19,7 +19,8 @@ from briefgen import __version__
 from briefgen.errors import InputError
 from briefgen.model import ChartFigure
 from briefgen.render import RenderJob
-from briefgen.render.charts import chart_svg, format_number
+from briefgen.render.charts import chart_svg
+from briefgen.render.figurespec import cell_text, format_number
 from briefgen.render.images import check_image
 from briefgen.render.policy import enforce
 from briefgen.templates import HTML_TEMPLATE, make_env, render
@@ -104,13 +105,14 @@ def _globals(job: RenderJob, target: Target, theme: dict[str, Any]) -> dict[str,
         return PROJECT_BASE + quote(rel) if target == "pdf" else _data_uri(rel, data)
 
     def chart(figure: ChartFigure) -> Markup:
-        font = job.tset.settings.chart.font
-        return Markup(chart_svg(figure, colors, font))
+        settings = job.tset.settings.chart
+        return Markup(chart_svg(figure, colors, settings.font, (settings.width, settings.height)))
 
     return {
         "asset": asset,
         "project_asset": project_asset,
         "chart_svg": chart,
+        "cell_text": cell_text,
         "format_number": format_number,
     }
 

@@ -96,6 +96,7 @@ def build_deck(
 ) -> tuple[bytes, int, list, list[tuple[str, str]], list[tuple[int, int]]]:
     from briefgen.render.deck.builder import DeckBuilder, Style
     from briefgen.render.deck.layouts import layout_map, open_reference
+    from briefgen.render.deck.theme import apply_colors
 
     speed_up_python_pptx()
     prs, reference = open_reference(job.tset)
@@ -112,8 +113,10 @@ def build_deck(
         chart_colors(job),
         job.view.theme.font,
     )
+    apply_colors(prs, job.view.theme.primary, job.view.theme.accent)
     shared = _shared(reference)
     builder = DeckBuilder(prs, layouts, measurer_for(job.tset).remembering(), style, *shared)
+    builder.logo = _logo(job)
     for spec in plan.slides:
         builder.add(spec)
     builder.finish(job.view.classification, job.view.lang)
@@ -123,6 +126,23 @@ def build_deck(
     except ValueError as exc:  # e.g. text lxml refuses; content is cleaned earlier
         raise InputError(f"{job.label}: cannot save the deck: {exc}") from None
     return data, len(prs.slides), builder.findings, slide_texts(prs), builder.spans
+
+
+def _logo(job: RenderJob):
+    """The theme's logo for the deck, or None: a raster image from the project, checked as
+    the PDF's is. SVG logos are left out of decks (PowerPoint needs a raster fallback)."""
+    from briefgen.render.deck.builder import Logo
+    from briefgen.render.images import check_image
+
+    name = job.view.theme.logo
+    if not name:
+        return None
+    data = job.project.read(name)
+    if data is None:
+        raise InputError(f"{name}: not found inside the project folder")
+    if check_image(name, data) == "SVG":
+        return None
+    return Logo(data, job.view.theme.logo_alt or "Logo")
 
 
 @lru_cache(maxsize=8)

@@ -25,7 +25,7 @@ from pptx.util import Inches
 
 from briefgen.colors import text_on
 from briefgen.render.deck import plan as P
-from briefgen.render.deck.figures import add_chart, add_table, cell_text, layout_table
+from briefgen.render.deck.figures import add_chart, add_table, layout_table
 from briefgen.render.deck.fit import (
     Box,
     Group,
@@ -54,6 +54,7 @@ from briefgen.render.deck.layouts import (
     rect_of,
 )
 from briefgen.render.deck.text import plain, rgb, set_language, set_text, write
+from briefgen.render.figurespec import cell_text
 
 CONT = " (cont. {page}/{pages})"
 
@@ -68,6 +69,7 @@ def continued(title: str, page: int, pages: int) -> str:
 
 
 CAPTION_H = Inches(0.45)
+SUBSTITUTE_WIDTH = 1.35  # text in a substitute font can be this much wider than measured
 _TX_BODY, _SLD_ID = P_NS + "txBody", P_NS + "sldId"
 _T = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
 
@@ -94,6 +96,24 @@ class Style:
     font: str | None = None  # the audience's font, if it sets one
 
 
+@dataclass(frozen=True)
+class Logo:
+    """The theme's logo: a raster image's bytes and its text alternative."""
+
+    data: bytes
+    alt: str
+
+    @property
+    def aspect(self) -> float:
+        """Width over height."""
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(self.data)) as image:
+            return image.width / max(1, image.height)
+
+
 @dataclass
 class Finding:
     """Text that does not fit even after shrinking and splitting: for ``check`` and warnings."""
@@ -118,6 +138,7 @@ class DeckBuilder:
     # (first, last) deck slide number of each plan slide, in plan order
     spans: list[tuple[int, int]] = field(default_factory=list)
     _titles_used: set[str] = field(default_factory=set)  # casefolded, for unique titles
+    logo: Logo | None = None
     _top_slide_id: int = 255  # the highest slide id given out (PowerPoint's start at 256)
 
     # ------------------------------------------------------------ plumbing
@@ -314,6 +335,7 @@ class DeckBuilder:
 
     def _add_title(self, spec: P.TitleSlide) -> None:
         slide = self._new("title")
+        self._logo(slide, large=True)
         self._title(slide, self._titles(spec.title, 1)[0], "title")
         lines = (
             [Paragraph((Run(spec.subtitle, bold=True),), scale=1.15, bullet=False)]
@@ -545,6 +567,9 @@ class DeckBuilder:
         slides = list(self.prs.slides)
         if not slides:
             return
+        for slide in slides if self.logo else ():
+            if not any(shape.name == "Logo" for shape in slide.shapes):
+                self._logo(slide, large=False)
         marks = self._draw_marks(slides[0], classification, f"1 / {len(slides)}")
         for n, slide in enumerate(slides[1:], start=2):
             tree = slide.shapes._spTree
@@ -560,6 +585,27 @@ class DeckBuilder:
             if isinstance(part, SlidePart | NotesSlidePart | ChartPart):
                 set_language(part._element, lang)
 
+    def _logo(self, slide: Slide, *, large: bool) -> None:
+        """The theme's logo: large at the top right of a title slide, small at the bottom
+        left of the others, where the built-in layouts leave the corner free. It comes
+        after the slide's content in reading order, with its alt text."""
+        if self.logo is None:
+            return
+        width, height = int(self.prs.slide_width), int(self.prs.slide_height)
+        box_w, box_h = (Inches(2.0), Inches(0.9)) if large else (Inches(1.2), Inches(0.3))
+        w = min(box_w, int(box_h * self.logo.aspect))
+        h = int(w / self.logo.aspect)
+        left, top = (
+            (width - Inches(0.4) - w, Inches(0.5))
+            if large
+            else (Inches(0.3), height - Inches(0.07) - h)
+        )
+        import io
+
+        picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), left, top, w, h)
+        picture.name = "Logo"
+        picture._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", self.logo.alt)
+
     def _draw_marks(self, slide: Slide, classification: str, number: str) -> list:
         """Draw the slide number and the banners on ``slide``; returns their elements.
 
@@ -568,7 +614,10 @@ class DeckBuilder:
         on every slide, come last.
         """
         width, height = int(self.prs.slide_width), int(self.prs.slide_height)
-        text_w = self.measure.width(classification, 11, bold=True) + 28
+        # Sized for the widest common substitute of the deck's font (DejaVu Sans, where a
+        # machine has neither Calibri nor Carlito, is about 1.3 times as wide), and never
+        # wrapped: a banner on two lines ("UNCLASSIFIE / D") is not a banner.
+        text_w = self.measure.width(classification, 11, bold=True) * SUBSTITUTE_WIDTH + 28
         banner_w = min(int(emu(text_w)), int(width * 0.8))
         banner_h = Inches(0.3)
         box = slide.shapes.add_textbox(
@@ -576,6 +625,7 @@ class DeckBuilder:
         )
         box.name = "Slide number"
         plain(box.text_frame, number, 11, color="#8A94A6", align=PP_ALIGN.RIGHT)
+        box.text_frame.word_wrap = False
         shapes = [box]
         for where, top in (("top", Inches(0.07)), ("bottom", height - Inches(0.07) - banner_h)):
             shape = slide.shapes.add_shape(
@@ -595,5 +645,6 @@ class DeckBuilder:
                 align=PP_ALIGN.CENTER,
                 margins=4,
             )
+            shape.text_frame.word_wrap = False
             shapes.append(shape)
         return [shape._element for shape in shapes]

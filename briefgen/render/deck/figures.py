@@ -20,11 +20,11 @@ from pptx.slide import Slide
 from pptx.util import Pt
 
 from briefgen.colors import text_on
-from briefgen.model import Cell, ChartFigure
-from briefgen.render.charts import format_number
+from briefgen.model import ChartFigure
 from briefgen.render.deck.fit import Measurer, Run
 from briefgen.render.deck.layouts import EMU_PER_PT, INSET_X, INSET_Y, Rect
 from briefgen.render.deck.text import plain, rgb
+from briefgen.render.figurespec import pie_labels, show_values, value_axis
 
 _CHART_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -98,19 +98,26 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
     plot = chart.plots[0]
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format, labels.number_format_is_linked = "#,##0.##", False
-    labels.font.size = Pt(13)
+    plot.has_data_labels = show_values(figure)
+    if plot.has_data_labels:
+        labels = plot.data_labels
+        labels.number_format, labels.number_format_is_linked = "#,##0.##", False
+        labels.font.size = Pt(13)
     if pie:
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        for i, point in enumerate(plot.series[0].points):
+        for i, (point, text) in enumerate(
+            zip(plot.series[0].points, pie_labels(figure), strict=False)
+        ):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = rgb(colors[i % len(colors)])
+            point.data_label.text_frame.text = text  # its share and unit, as in the brief
+            point.data_label.font.size = Pt(13)
+            point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
         return
     if figure.chart in ("bar", "column"):
         plot.gap_width = 60
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        if plot.has_data_labels:
+            labels.position = XL_LABEL_POSITION.OUTSIDE_END
     for i, series in enumerate(plot.series):
         color = rgb(colors[i % len(colors)])
         if figure.chart == "line":
@@ -120,30 +127,20 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
         else:
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = color
-    value_axis = chart.value_axis
-    _integer_ticks(value_axis, figure)
-    value_axis.has_major_gridlines = True
-    value_axis.major_gridlines.format.line.color.rgb = rgb("#D9DEE6")
-    value_axis.format.line.fill.background()
-    value_axis.tick_labels.font.size = Pt(12)
+    value_axis_ = chart.value_axis
+    axis = value_axis(figure)
+    if axis is not None:  # the brief's axis: same range, same ticks
+        value_axis_.minimum_scale, value_axis_.maximum_scale = axis.low, axis.high
+        value_axis_.major_unit = axis.step
+    value_axis_.has_major_gridlines = True
+    value_axis_.major_gridlines.format.line.color.rgb = rgb("#D9DEE6")
+    value_axis_.format.line.fill.background()
+    value_axis_.tick_labels.font.size = Pt(12)
     chart.category_axis.tick_labels.font.size = Pt(13)
     if figure.unit:
-        value_axis.has_title = True
-        value_axis.axis_title.text_frame.text = figure.unit
-        value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
-
-
-def _integer_ticks(axis, figure: ChartFigure) -> None:
-    """Counts get whole-number ticks, as in the brief's chart."""
-    values = [v for s in figure.series for v in s.values if v is not None]
-    if (
-        values
-        and all(float(v).is_integer() for v in values)
-        and min(values) >= 0
-        and max(values) <= 12
-    ):
-        axis.major_unit = 1
-        axis.minimum_scale = 0
+        value_axis_.has_title = True
+        value_axis_.axis_title.text_frame.text = figure.unit
+        value_axis_.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
 
 
 # ---------------------------------------------------------------- tables
@@ -157,14 +154,6 @@ class TableLayout:
     size: float
     pages: list[list[int]]  # row indexes (into the body rows) per slide
     overflow: bool = False
-
-
-def cell_text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return format_number(cell)
-    return str(cell)
 
 
 def layout_table(

@@ -1,0 +1,45 @@
+"""The audience's theme in the deck: its colours in the reference deck's colour scheme.
+
+The built-in reference decks draw everything they colour (title and divider backgrounds,
+slide titles, bullet marks, rules) from the theme's colour scheme, never from fixed colours:
+``dk2``/``tx2`` and ``accent1`` are the set's primary colour, ``accent2`` its accent. So an
+audience's ``theme: {primary, accent}`` is applied to every slide by rewriting those slots
+of the deck's own theme, rather than by colouring shapes one by one (which left the cover,
+the dividers, titles and bullets in the set's navy and red).
+
+Only colours the project or the audience set are written: a corporate reference deck keeps
+its own scheme unless a theme asks otherwise.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# Scheme slots each theme colour fills.
+SLOTS = {"primary": ("dk2", "accent1", "hlink"), "accent": ("accent2",)}
+
+
+def apply_colors(prs, primary: str | None, accent: str | None) -> None:
+    """Write ``primary``/``accent`` (``#RRGGBB``, or None to keep the deck's) into the
+    colour scheme of every slide master's theme."""
+    wanted = {"primary": primary, "accent": accent}
+    if not any(wanted.values()):
+        return
+    for master in prs.slide_masters:
+        part = master.part.part_related_by(RT.THEME)
+        root = etree.fromstring(part.blob)
+        scheme = root.find(f"{_A}themeElements/{_A}clrScheme")
+        if scheme is None:
+            continue
+        for key, color in wanted.items():
+            for slot in SLOTS[key] if color else ():
+                element = scheme.find(_A + slot)
+                if element is None:
+                    continue
+                for child in list(element):
+                    element.remove(child)
+                etree.SubElement(element, _A + "srgbClr", val=color.lstrip("#").upper())
+        # The theme is a plain part to python-pptx (bytes, not parsed XML).
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
