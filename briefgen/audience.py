@@ -18,6 +18,7 @@ from briefgen.errors import InputError
 from briefgen.model import (
     Audience,
     Brief,
+    DeckSelection,
     Lang,
     Line,
     MarkdownText,
@@ -42,6 +43,7 @@ class AudienceView(Model):
     max_points: int | None
     include_tags: list[Tag]
     exclude_tags: list[Tag]
+    deck: DeckSelection
 
 
 class NumberedSource(Source):
@@ -150,6 +152,7 @@ def select(brief: Brief, brief_id: str, name: str, project: Project) -> BriefVie
             max_points=audience.max_points,
             include_tags=audience.include_tags,
             exclude_tags=audience.exclude_tags,
+            deck=audience.deck,
         ),
         theme=_merge_theme(project.theme, audience.theme),
         template=audience.template or project.template,

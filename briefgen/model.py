@@ -275,6 +275,26 @@ class Budget(Model):
     )
 
 
+class DeckSelection(Model):
+    """Which slides an audience's deck gets; the deck template reads it as ``audience.deck``."""
+
+    slides_per_section: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="At most this many slides per section, most important first: its "
+        "points, its first figure, its quotes, its divider, its other figures. Unset: all.",
+    )
+    quotes: Literal["together", "each", "none"] = Field(
+        "together",
+        description="together: a section's quotes share slides (as many as fit); each: a "
+        "slide per quote; none: no quote slides.",
+    )
+    agenda: bool = Field(True, description="An agenda slide (for three sections or more).")
+    timeline: bool = Field(True, description="The timeline slide(s).")
+    sources: bool = Field(True, description="The sources slide(s).")
+
+
 class Audience(Model):
     """Who a version is for, and so what it shows. Omitted fields fall back to project defaults."""
 
@@ -290,6 +310,7 @@ class Audience(Model):
     theme: Theme = Theme()
     formats: list[Format] | None = None
     budget: Budget = Budget()
+    deck: DeckSelection = DeckSelection()
     require_sources: bool = False
     accessibility: Literal["required", "optional"] = Field(
         "required",

@@ -467,3 +467,19 @@ def test_the_quick_exit_flushes_what_was_printed_but_not_yet_written(tmp_path):
         env=env,
     )
     assert (proc.returncode, len(proc.stdout)) == (0, 1000)
+
+
+def test_a_build_warning_about_an_audience_says_warning_not_error(tmp_path):
+    """A finding located at brief/audience (not file:line) keeps its severity when printed."""
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(
+        Path(__file__).parent / "fixtures" / "scenario",
+        root,
+        ignore=shutil.ignore_patterns("output"),
+    )
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "-f", "html"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "2.4:1" in line]
+    assert lines and all(line.startswith("caspian-energy/ministers: warning: ") for line in lines)

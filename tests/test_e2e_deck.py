@@ -86,6 +86,13 @@ def test_speaker_notes_are_present_on_some_slides(sample_build, audience):
     assert any(summary_start in squash(n) for n in notes)
 
 
+def _deck_shows_figures(sample_build, audience: str) -> bool:
+    """Whether the audience's deck config leaves figure slides in (one slide per section
+    is its points)."""
+    limit = sample_build.views[audience].audience.deck.slides_per_section
+    return limit is None or limit >= 2
+
+
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_charts_are_native_charts_with_the_briefs_data(sample_build, audience):
     prs = sample_build.deck(audience)
@@ -99,6 +106,9 @@ def test_charts_are_native_charts_with_the_briefs_data(sample_build, audience):
         f for s in sample_build.views[audience].sections for f in s.figures if f.kind == "chart"
     ]
     assert figures, "the sample has a chart for every audience"
+    if not _deck_shows_figures(sample_build, audience):  # executive: points only
+        assert charts == []
+        return
     assert len(charts) == len(figures)
     for figure in figures:
         chart = next(c for c in charts if list(c.plots[0].categories) == list(figure.categories))
@@ -119,6 +129,9 @@ def test_tables_are_native_tables(sample_build, audience):
         if shape.has_table
     ]
     figures = [f for s in sample_build.views[audience].sections for f in s.figures]
+    if not _deck_shows_figures(sample_build, audience):
+        assert headers == []
+        return
     for figure in figures:
         if figure.kind == "table":
             assert [str(c) for c in figure.columns] in headers, figure.id
@@ -233,3 +246,53 @@ def test_shrunk_bullets_fit_with_the_reference_decks_spacing(tmp_path):
     assert max(sizes) < 20  # the case in question: text shrunk below the body size
     over = [f for f in deck_fits(prs, measurer_for(tset)) if not f.fits]
     assert not over, _explain(over)
+
+
+def test_the_executive_deck_is_short_by_its_config(sample_build):
+    """briefgen.yaml gives the executive audience `deck: {slides_per_section: 1, agenda:
+    false, timeline: false}`: one slide per section, its points; no dividers or quotes."""
+    prs = sample_build.deck("executive")
+    titles = [slide.shapes.title.text_frame.text for slide in prs.slides]
+    assert 8 <= len(titles) <= 12, titles
+    sections = [s.title for s in sample_build.views["executive"].sections]
+    assert titles[2 : 2 + len(sections)] == sections
+    assert not [t for t in titles if "in their words" in t or t in ("Agenda", "Timeline")]
+    # the others keep every slide kind
+    assert any(
+        "in their words" in s.shapes.title.text_frame.text
+        for s in sample_build.deck("press").slides
+    )
+
+
+def test_a_continued_slide_keeps_its_font_size(tmp_path):
+    from pptx import Presentation
+
+    from briefgen.render.deck import render_deck
+
+    brief = make_brief(
+        sections=[
+            {
+                "id": "long",
+                "title": "Long",
+                "points": [
+                    f"Point {i} says a little more than the one before it." for i in range(14)
+                ],
+            }
+        ]
+    )
+    view = select(brief, "b", "all", make_project())
+    job = RenderJob(view, load_set("default", None), FileTree("project", None, {}), "pptx")
+    prs = Presentation(io.BytesIO(render_deck(job).data))
+    sizes = {}
+    for slide in prs.slides:
+        title = slide.shapes.title.text_frame.text
+        if title.startswith("Long"):
+            body = next(s for s in slide.placeholders if s.placeholder_format.idx == 1)
+            sizes[title] = {
+                r.font.size.pt
+                for p in body.text_frame.paragraphs
+                for r in p.runs
+                if not r.font._rPr.get("baseline")
+            }
+    assert len(sizes) >= 2, sizes
+    assert len({size for found in sizes.values() for size in found}) == 1, sizes

@@ -256,7 +256,7 @@ def test_paragraphs_from_markdown_nests_lists_and_appends_citations():
     md = Markdown("**Energy** first\n\n- sub one\n  - deeper")
     paragraphs = paragraphs_from(md.blocks, extra=cite_run([1, 2]))
     assert [(p.level, p.text) for p in paragraphs] == [
-        (0, "Energy first [1, 2]"),
+        (0, "Energy first\u00a0[1,\u00a02]"),  # no-break spaces: the citation stays put
         (1, "sub one"),
         (2, "deeper"),
     ]

@@ -229,3 +229,126 @@ def test_pygal_ids_do_not_repeat_between_charts(built):
     html = (built / "ministers.html").read_text("utf-8")
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+# ---------------------------------------------------------------- captions, sources, citations
+
+
+def _slide_with_title(prs, title: str):
+    return next(s for s in prs.slides if s.shapes.title and s.shapes.title.text_frame.text == title)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_figure_captions_keep_their_source_citation_on_the_slide(built, audience):
+    prs = _deck(built, audience)
+    captions = {}
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.name == "Caption":
+                captions[slide.shapes.title.text_frame.text] = shape.text_frame.text
+    assert captions["Utilisation by route, 2021–2025"].endswith("\u00a0[1]")
+    assert captions["Buyers of Caspian gas, 2025"].endswith("\u00a0[2]")
+    assert captions["Long-term contracts by buyer"].endswith("\u00a0[2]")
+
+
+def test_the_sources_slide_prints_and_links_the_urls(built):
+    slide = _slide_with_title(_deck(built, "ministers"), "Sources")
+    body = next(s for s in slide.placeholders if s.placeholder_format.idx == 1)
+    assert "https://example.org/corridor-review-2026" in body.text_frame.text
+    links = {
+        r.hyperlink.address
+        for p in body.text_frame.paragraphs
+        for r in p.runs
+        if r.hyperlink.address
+    }
+    assert links == {
+        "https://example.org/corridor-review-2026",
+        "https://example.org/caspian-markets",
+    }
+
+
+def test_a_citation_never_starts_a_line_in_the_deck():
+    """The citation run is joined to the word before by a no-break space, so neither
+    PowerPoint nor the measurer can put "[1]" alone on the next line."""
+    from briefgen.render.deck.fit import cite_run
+
+    [run] = cite_run([1, 2])
+    assert run.text == "\u00a0[1,\u00a02]" and " " not in run.text
+
+
+def test_a_citation_in_the_brief_is_joined_to_the_word_before(built):
+    html = (built / "ministers.html").read_text("utf-8")
+    cites = re.findall(r'<sup class="cite">(.)\[', html)
+    assert cites and set(cites) == {"\u2060"}  # a word joiner: no break before the bracket
+
+
+# ---------------------------------------------------------------- layout
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_timeline_dates_stay_on_one_line(built, audience):
+    from briefgen.render.deck import measurer_for
+    from briefgen.templates import load_set
+
+    prs = _deck(built, audience)
+    table = next(
+        shape.table
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.name == "Table timeline"
+    )
+    measure = measurer_for(load_set("formal" if audience == "analysts" else "default", None))
+    width_pt = table.columns[0].width / 12700 - 14  # less the cell's insets
+    for row in list(table.rows)[1:]:
+        run = row.cells[0].text_frame.paragraphs[0].runs[0]
+        assert measure.width(row.cells[0].text, run.font.size.pt) < width_pt, row.cells[0].text
+    import pypdf
+
+    text = pypdf.PdfReader(built / f"{audience}.pdf").pages[-1].extract_text()
+    assert "31 December 2020" in text  # on one line in the PDF too
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pdf_bookmarks_have_a_space_after_the_section_number(built, audience):
+    import pypdf
+
+    def flat(items):
+        for item in items:
+            yield from flat(item) if isinstance(item, list) else [item.title]
+
+    titles = list(flat(pypdf.PdfReader(built / f"{audience}.pdf").outline))
+    section = [t for t in titles if "Market Shares" in t]
+    assert section and re.fullmatch(r"2\.? Market Shares", section[0].strip()), titles
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_quotes_have_quotation_marks_in_every_set(built, audience):
+    import pypdf
+
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(built / f"{audience}.pdf").pages)
+    assert "“Capacity is the constraint.”" in text
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_a_sections_short_quotes_share_one_slide_with_their_attributions(built, audience):
+    prs = _deck(built, audience)
+    slides = [s for s in prs.slides if s.shapes.title.text_frame.text.endswith("in their words")]
+    assert len(slides) == 1
+    quote = next(shape for shape in slides[0].shapes if shape.name == "Quote")
+    paragraphs = [p.text for p in quote.text_frame.paragraphs]
+    assert len(paragraphs) == 6  # three quotes, each followed by its attribution
+    assert all(p.startswith("“") for p in paragraphs[::2])
+    assert all(p.startswith("— ") for p in paragraphs[1::2])
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_summary_bullets_keep_their_marks_on_the_closing_slide(built, audience):
+    prs = _deck(built, audience)
+    closing = prs.slides[-1]
+    body = next(s for s in closing.shapes if s.name in ("Text", "Content Placeholder 2"))
+    marks = [(p.text, bool(p._p.xpath("./a:pPr/a:buNone"))) for p in body.text_frame.paragraphs]
+    assert [text for text, none in marks if not none] == [
+        "Without the decisions, supply stays flat.",
+        "Demand in South-East Europe keeps rising.",
+    ]
+    assert marks[0][1]  # the paragraph before the list is flush, without a mark

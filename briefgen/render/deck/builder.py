@@ -59,6 +59,16 @@ from briefgen.render.figurespec import cell_text
 CONT = " (cont. {page}/{pages})"
 
 
+def same_size(pages: list[Page]) -> list[Page]:
+    """The pages of one plan slide at one size, the smallest any of them needed: text that
+    changes size between a slide and its continuation looks like a mistake. Smaller text
+    still fits each page."""
+    if len(pages) < 2:
+        return pages
+    size = min(page.size for page in pages)
+    return [replace(page, size=size) for page in pages]
+
+
 def continued(title: str, page: int, pages: int) -> str:
     """The title of page ``page`` (0-based) of a plan slide split over ``pages`` slides.
 
@@ -287,7 +297,9 @@ class DeckBuilder:
         """Slides for ``groups`` of paragraphs in the body, continued as needed."""
         rect = self._paged_rect(kind)
         box = rect.text_box(indent=29.0 if bullets else 0.0)
-        pages = paginate(self.measure, groups, box, self.style.body_size, self.style.min_body_size)
+        pages = same_size(
+            paginate(self.measure, groups, box, self.style.body_size, self.style.min_body_size)
+        )
         first = 0
         titles = self._titles(spec.title, len(pages))
         for i, page in enumerate(pages):
@@ -348,21 +360,34 @@ class DeckBuilder:
         self._remove_empty_placeholders(slide)
 
     def _fill_box(
-        self, slide: Slide, paras: list[Paragraph], kind: str, largest: float, smallest: float
+        self,
+        slide: Slide,
+        paras: list[Paragraph],
+        kind: str,
+        largest: float,
+        smallest: float,
+        *,
+        lists: bool = False,
     ) -> None:
-        """Paragraphs into the body/subtitle box, shrunk to fit (no continuation slides)."""
+        """Paragraphs into the body/subtitle box, shrunk to fit (no continuation slides).
+        Paragraphs are flush; with ``lists``, Markdown list items keep their bullets."""
         if not paras:
             return
+        if lists:
+            paras = [replace(p, bullet=False) if p.level == 0 else p for p in paras]
+        else:
+            paras = [replace(p, bullet=False) for p in paras]
         body = self._body(slide)
         rect = self._rect(kind, "body", body) if body is not None else self._content_rect(kind)
-        box = rect.text_box(0)
+        box = rect.text_box(29.0 if lists else 0)
         pages = paginate(self.measure, [Group(paras)], box, largest, smallest)
         fitted = len(pages) == 1 and not pages[0].overflow
         page = pages[0] if fitted else self._truncate(paras, box, smallest)
         frame = (
             body.text_frame if body is not None else self._textbox(slide, rect, "Text").text_frame
         )
-        write(frame, page.paragraphs, page.size, bullets=False, font=self.style.font)
+        mode = "lists" if lists else False
+        write(frame, page.paragraphs, page.size, bullets=mode, font=self.style.font)
 
     def _truncate(self, paras: list[Paragraph], box: Box, size: float) -> Page:
         """What fits of ``paras`` at ``size``, ending in an ellipsis (full text is in notes)."""
@@ -389,7 +414,7 @@ class DeckBuilder:
         title = spec.title if spec.number is None else f"{spec.number}  {spec.title}"
         self._title(slide, self._titles(title, 1)[0], "section")
         paras = paragraphs_from(spec.text.blocks) if spec.text else []
-        self._fill_box(slide, [replace(p, bullet=False) for p in paras], "section", 22, 14)
+        self._fill_box(slide, paras, "section", 22, 14, lists=True)
         self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
         self._remove_empty_placeholders(slide)
 
@@ -427,11 +452,7 @@ class DeckBuilder:
         self._title(slide, self._titles(spec.title, 1)[0], "closing")
         paras = paragraphs_from(spec.text.blocks) if spec.text else []
         self._fill_box(
-            slide,
-            [replace(p, bullet=False) for p in paras],
-            "closing",
-            self.style.body_size + 4,
-            self.style.min_body_size,
+            slide, paras, "closing", self.style.body_size + 4, self.style.min_body_size, lists=True
         )
         self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
         self._remove_empty_placeholders(slide)
@@ -440,11 +461,15 @@ class DeckBuilder:
         rect = self._content_rect("quote")
         bar_w = Inches(0.08)
         text_rect = Rect(rect.left + Inches(0.35), rect.top, rect.width - Inches(0.35), rect.height)
-        who = ", ".join(x for x in (spec.speaker, spec.role, spec.date) if x)
-        quote = Paragraph((Run(f"“{spec.text}”"),), bullet=False)
-        credit = Paragraph((Run("— " + who), *cite_run(spec.cites)), scale=0.6, bullet=False)
+        groups, said = [], []
+        for item in spec.items():  # a quote and its attribution are never split apart
+            who = ", ".join(x for x in (item.speaker, item.role, item.date) if x)
+            quote = Paragraph((Run(f"“{item.text}”"),), bullet=False)
+            credit = Paragraph((Run("— " + who), *cite_run(item.cites)), scale=0.6, bullet=False)
+            groups.append(Group([quote, credit]))
+            said.append(f"{item.text} — {who}")
         box = text_rect.text_box(0)
-        pages = paginate(self.measure, [Group([quote]), Group([credit])], box, 30, 16)
+        pages = same_size(paginate(self.measure, groups, box, 30, 16))
         titles = self._titles(spec.title, len(pages))
         for i, page in enumerate(pages):
             slide = self._new("quote")
@@ -472,7 +497,7 @@ class DeckBuilder:
                 font=self.style.font,
                 anchor=MSO_ANCHOR.MIDDLE,
             )
-            self._notes(slide, spec.notes or f"{spec.text} — {who}")
+            self._notes(slide, spec.notes or "\n".join(said))
             self._remove_empty_placeholders(slide)
 
     def _add_chart(self, spec: P.ChartSlide) -> None:
@@ -480,33 +505,48 @@ class DeckBuilder:
         self._title(slide, self._titles(spec.title, 1)[0], "chart")
         rect = self._content_rect("chart")
         chart_rect = Rect(
-            rect.left, rect.top, rect.width, rect.height - (CAPTION_H if spec.caption else 0)
+            rect.left,
+            rect.top,
+            rect.width,
+            rect.height - (CAPTION_H if spec.caption or spec.cites else 0),
         )
         add_chart(slide, spec.figure, chart_rect, self.style.chart_colors)
-        self._caption(slide, spec.caption, rect)
+        self._caption(slide, spec.caption, rect, spec.cites)
         self._notes(slide, spec.notes)
         self._remove_empty_placeholders(slide)
 
-    def _caption(self, slide: Slide, caption: str | None, rect: Rect) -> None:
-        if not caption:
+    def _caption(
+        self, slide: Slide, caption: str | None, rect: Rect, cites: Sequence[int] = ()
+    ) -> None:
+        """The figure's caption under it, with its source citation as in the brief ("[1]"):
+        a caption too long for its line is shortened, never its citation."""
+        cite = cite_run(cites)[0].text if cites else ""
+        if not caption and not cite:
             return
+        caption = caption or ""
         box = Rect(rect.left, rect.bottom - CAPTION_H, rect.width, CAPTION_H)
-        size, over = fit_line(self.measure, caption, box.text_box(0), 12, 9)
+        size, over = fit_line(self.measure, caption + cite, box.text_box(0), 12, 9)
+        text = caption
+        if over:
+            room = box.text_box(0)
+            room = replace(room, width=room.width - self.measure.width(cite, size))
+            page = self._truncate([Paragraph((Run(caption),), bullet=False)], room, size)
+            text = page.paragraphs[0].text if page.paragraphs else "…"
         shape = self._textbox(slide, box, "Caption")
-        text = (
-            caption
-            if not over
-            else self._truncate([Paragraph((Run(caption),), bullet=False)], box.text_box(0), size)
-            .paragraphs[0]
-            .text
-        )
-        plain(shape.text_frame, text, size, color="#5B6473", anchor=MSO_ANCHOR.BOTTOM)
+        plain(shape.text_frame, text + cite, size, color="#5B6473", anchor=MSO_ANCHOR.BOTTOM)
 
     def _add_table(self, spec: P.TableSlide) -> None:
         header = [cell_text(c) for c in spec.figure.columns]
         rows = [[cell_text(c) for c in row] for row in spec.figure.rows]
         self._table_slides(
-            spec, "table", header, rows, spec.caption, spec.figure.id, spec.figure.title
+            spec,
+            "table",
+            header,
+            rows,
+            spec.caption,
+            spec.figure.id,
+            spec.figure.title,
+            spec.cites,
         )
 
     def _add_timeline(self, spec: P.TimelineSlide) -> None:
@@ -524,12 +564,14 @@ class DeckBuilder:
         caption: str | None,
         name: str,
         what: str,
+        cites: Sequence[int] = (),
     ) -> None:
         rect = self._content_rect(kind)
         table_rect = Rect(
-            rect.left, rect.top, rect.width, rect.height - (CAPTION_H if caption else 0)
+            rect.left, rect.top, rect.width, rect.height - (CAPTION_H if caption or cites else 0)
         )
-        layout = layout_table(self.measure, header, rows, table_rect)
+        unbroken = (0,) if kind == "timeline" else ()  # dates stay on one line
+        layout = layout_table(self.measure, header, rows, table_rect, unbroken=unbroken)
         pages = len(layout.pages)
         titles = self._titles(spec.title, pages)
         for i, page_rows in enumerate(layout.pages):
@@ -550,7 +592,7 @@ class DeckBuilder:
             if layout.overflow:
                 self._finding(f"Table {name}", "a row is taller than the slide")
             if i == len(layout.pages) - 1:
-                self._caption(slide, caption, rect)
+                self._caption(slide, caption, rect, cites)
             self._notes(slide, spec.notes)
             self._remove_empty_placeholders(slide)
 

@@ -163,9 +163,11 @@ def layout_table(
     rect: Rect,
     largest: float = 18,
     smallest: float = 12,
+    unbroken: Sequence[int] = (),
 ) -> TableLayout:
-    """Choose column widths and a size; split rows into slides that fit ``rect``."""
-    widths = _column_widths(m, header, rows, rect.width)
+    """Choose column widths and a size; split rows into slides that fit ``rect``. Columns
+    in ``unbroken`` (a timeline's dates) are wide enough that no cell of theirs wraps."""
+    widths = _column_widths(m, header, rows, rect.width, unbroken, largest)
     height_pt = rect.height / EMU_PER_PT
     size = largest
     while True:
@@ -190,17 +192,31 @@ def layout_table(
 
 
 def _column_widths(
-    m: Measurer, header: Sequence[str], rows: Sequence[Sequence[str]], total: int
+    m: Measurer,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    total: int,
+    unbroken: Sequence[int] = (),
+    size: float = 18,
 ) -> list[int]:
-    """Widths proportional to each column's longest text, within sensible bounds."""
+    """Widths proportional to each column's longest text, within sensible bounds; an
+    ``unbroken`` column gets its longest text at ``size`` (and a margin for a wider
+    substitute font) and the others share what is left."""
     n = len(header)
     need = []
     for c in range(n):
         texts = [header[c], *(r[c] for r in rows if c < len(r))]
         longest = max(m.width(t, 12) for t in texts)
         need.append(min(max(longest, 60.0), 360.0))
-    scale = total / sum(need)
-    widths = [int(w * scale) for w in need]
+    fixed = {}
+    for c in (c for c in unbroken if c < n):
+        texts = [header[c], *(r[c] for r in rows if c < len(r))]
+        points = max(m.width(t, size) for t in texts) * 1.2 + 8
+        fixed[c] = int(points * EMU_PER_PT + 2 * INSET_X)
+    fixed = {c: min(w, total // 2) for c, w in fixed.items()}
+    free = total - sum(fixed.values())
+    scale = free / (sum(w for c, w in enumerate(need) if c not in fixed) or 1)
+    widths = [fixed.get(c, int(w * scale)) for c, w in enumerate(need)]
     widths[-1] += total - sum(widths)
     return widths
 

@@ -218,10 +218,11 @@ def _run(span: Span) -> Run:
 
 
 def cite_run(numbers: Sequence[int]) -> tuple[Run, ...]:
-    """`` [1, 2]`` as a superscript run, or nothing."""
+    """`` [1, 2]`` as a superscript run, or nothing. The spaces are no-break spaces: a
+    citation stays on the line of the word it follows, never alone on the next."""
     if not numbers:
         return ()
-    return (Run(" [" + ", ".join(str(n) for n in numbers) + "]", superscript=True),)
+    return (Run("\u00a0[" + ",\u00a0".join(str(n) for n in numbers) + "]", superscript=True),)
 
 
 # ---------------------------------------------------------------- fitting

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from briefgen.content.validate import validate
 from briefgen.content.yamlsource import load_bytes
@@ -77,8 +77,9 @@ class BulletsSlide(_Slide):
     bullets: list[Bullet] = Field(min_length=1)
 
 
-class QuoteSlide(_Slide):
-    kind: Literal["quote"]
+class QuoteItem(Model):
+    """One pull quote and its attribution."""
+
     text: Line = Field(max_length=2000)
     speaker: Line
     role: Line | None = None
@@ -86,16 +87,53 @@ class QuoteSlide(_Slide):
     cites: list[int] = []
 
 
+class QuoteSlide(_Slide):
+    """One quote (``text``, ``speaker``…), or several (``quotes``) sharing the slide: the
+    builder puts as many on a slide as fit, splitting only between quotes."""
+
+    kind: Literal["quote"]
+    text: Line | None = Field(None, max_length=2000)
+    speaker: Line | None = None
+    role: Line | None = None
+    date: Line | None = None
+    cites: list[int] = []
+    quotes: list[QuoteItem] = Field([], max_length=50)
+
+    @model_validator(mode="after")
+    def _one_or_several(self) -> QuoteSlide:
+        if (self.text is None) == (not self.quotes):
+            raise ValueError("a quote slide takes either text and speaker, or quotes")
+        if self.text is not None and self.speaker is None:
+            raise ValueError("a quote needs its speaker")
+        return self
+
+    def items(self) -> list[QuoteItem]:
+        """The slide's quotes, whichever way the plan wrote them."""
+        if self.quotes:
+            return list(self.quotes)
+        return [
+            QuoteItem(
+                text=self.text,
+                speaker=self.speaker,
+                role=self.role,
+                date=self.date,
+                cites=self.cites,
+            )
+        ]
+
+
 class ChartSlide(_Slide):
     kind: Literal["chart"]
     figure: ChartFigure
     caption: Line | None = Field(None, max_length=2000)
+    cites: list[int] = []  # source numbers, shown after the caption
 
 
 class TableSlide(_Slide):
     kind: Literal["table"]
     figure: TableFigure
     caption: Line | None = Field(None, max_length=2000)
+    cites: list[int] = []  # source numbers, shown after the caption
 
 
 class TimelineEntry(Model):

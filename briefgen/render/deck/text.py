@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -23,6 +23,7 @@ from briefgen.links import allowed_link
 from briefgen.render.deck.fit import Paragraph, Run, space_before
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _AUTOFIT = {A + "noAutofit", A + "normAutofit", A + "spAutoFit"}
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
@@ -37,12 +38,15 @@ def centipoints(points: float) -> str:
     return str(int(points * 12700) // 127)
 
 
+_BULLET_INDENT = 368300  # EMU: 29 pt, the measurer's bullet indent
+
+
 def write(
     frame: TextFrame,
     paragraphs: Sequence[Paragraph],
     size: float,
     *,
-    bullets: bool = True,
+    bullets: bool | Literal["lists"] = True,
     numbered_from: int | None = None,
     color: str | None = None,
     italic: bool | None = None,
@@ -57,14 +61,15 @@ def write(
     overflow would make the printed deck differ from what was checked.
     """
     body = frame._txBody
+    placeholder = body.getparent().find(f"{P_NS}nvSpPr/{P_NS}nvPr/{P_NS}ph") is not None
     _no_autofit(body.find(A + "bodyPr"), anchor)
     for old in body.findall(A + "p"):
         body.remove(old)
     look = _Look(color.lstrip("#").upper() if color else None, italic, bold, font)
     for i, para in enumerate(paragraphs):
         p = etree.SubElement(body, A + "p")
-        if not bullets:
-            mark = "flush"
+        if not bullets or (bullets == "lists" and para.level == 0):
+            mark = "flush"  # "lists": paragraphs flush, Markdown list items with marks
         elif not para.bullet:  # a continuation: aligned with the text above, no mark
             mark = "none"
         elif numbered_from is not None and para.level == 0:
@@ -73,6 +78,8 @@ def write(
             mark = "bullet"
         # Spacing as measured (fit.py), whatever the reference deck's masters say.
         gap = space_before(size * para.scale) if i else 0
+        if mark == "bullet" and not placeholder:
+            mark = "char"  # a text box has no list styles to inherit a bullet from
         _paragraph_properties(p, min(para.level, 8), gap, align, mark, numbered_from)
         for run in para.runs:
             _add_run(frame, p, run, size * para.scale, look)
@@ -106,6 +113,9 @@ def _paragraph_properties(
         ppr.set("lvl", str(level))
     if align is not None:
         ppr.set("algn", align.xml_value)
+    if mark == "char":  # a hanging bullet, as the reference decks' body text has
+        ppr.set("marL", str(_BULLET_INDENT * (level + 1)))
+        ppr.set("indent", str(-_BULLET_INDENT))
     if mark in ("flush", "none"):
         ppr.set("indent", "0")
     if mark == "flush":
@@ -114,6 +124,10 @@ def _paragraph_properties(
     etree.SubElement(etree.SubElement(ppr, A + "spcBef"), A + "spcPts", val=centipoints(gap))
     if mark in ("flush", "none"):
         etree.SubElement(ppr, A + "buNone")
+    elif mark == "char":  # in the theme's accent, like the masters' bullets
+        etree.SubElement(etree.SubElement(ppr, A + "buClr"), A + "schemeClr", val="accent2")
+        etree.SubElement(ppr, A + "buFont", typeface="Arial")
+        etree.SubElement(ppr, A + "buChar", char="•")
     elif mark == "number":
         etree.SubElement(ppr, A + "buAutoNum", type="arabicPeriod", startAt=str(start))
 
