@@ -83,3 +83,19 @@ def test_the_pdf_shows_every_legend_label(tmp_path):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(run(job).data)).pages)
     for label in ("Hydrocarbons", "Transit", "Renewables", "Pipelines", "Agreements"):
         assert label in text, label
+
+
+@pytest.mark.parametrize("name", ["default", "formal"])
+def test_chart_text_prints_at_8_pt_or_more_in_every_built_in_set(name):
+    """pygal draws value labels at 12 px of the set's chart width; the set's CSS prints the
+    SVG at a width in mm (100% of the 172 mm text block when given as a percentage)."""
+    import re
+
+    from briefgen.templates import builtin_dir, load_set
+
+    settings = load_set(name, None).settings.chart
+    css = (builtin_dir() / name / "brief.css.j2").read_text("utf-8")
+    width = re.search(r"\.chart svg \{[^}]*width: ([\d.]+)(mm|%)", css)
+    printed_mm = float(width[1]) if width[2] == "mm" else 172 * float(width[1]) / 100
+    smallest_pt = 12 * printed_mm / settings.width / 25.4 * 72
+    assert smallest_pt >= 8, f"{name}: chart values print at {smallest_pt:.1f} pt"

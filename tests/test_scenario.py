@@ -352,3 +352,57 @@ def test_summary_bullets_keep_their_marks_on_the_closing_slide(built, audience):
         "Demand in South-East Europe keeps rising.",
     ]
     assert marks[0][1]  # the paragraph before the list is flush, without a mark
+
+
+@pytest.mark.parametrize("template", ["default", "formal"])
+def test_a_long_table_continues_on_the_next_page_instead_of_leaving_this_one_empty(
+    tmp_path, template
+):
+    """Nine long points then an 18-row table: the table starts under the points (its header
+    repeated on the next page) rather than jumping whole to the next page."""
+    import pypdf
+    import yaml
+
+    from briefgen.api import build
+
+    points = [
+        f"Point {i}: utilisation stayed high through the year, and maintenance windows "
+        "were shorter than planned in most months."
+        for i in range(9)
+    ]
+    rows = [
+        [f"Buyer {i}", i * 3, 2030 + i, "Long-term contract with annual review"] for i in range(18)
+    ]
+    brief = {
+        "title": "Stress",
+        "date": "2026-11-30",
+        "summary": "Summary.",
+        "sections": [
+            {
+                "id": "a",
+                "title": "Section A",
+                "points": points,
+                "figures": [
+                    {
+                        "id": "t",
+                        "kind": "table",
+                        "title": "Contracts",
+                        "columns": ["Buyer", "Volume", "Expires", "Terms"],
+                        "rows": rows,
+                    }
+                ],
+            }
+        ],
+    }
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "stress.yaml").write_text(yaml.safe_dump(brief, sort_keys=False))
+    (tmp_path / "briefgen.yaml").write_text(
+        f"audiences:\n  all: {{formats: [pdf], template: {template}}}\n"
+    )
+    build(tmp_path)
+    pages = [
+        p.extract_text() for p in pypdf.PdfReader(tmp_path / "output" / "stress" / "all.pdf").pages
+    ]
+    first = next(i for i, text in enumerate(pages) if "Point 8:" in text)
+    assert "Buyer 0" in pages[first], "the table should start on the page of the last point"
+    assert "Buyer 17" in pages[first + 1] and "Expires" in pages[first + 1]  # header repeats
