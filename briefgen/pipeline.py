@@ -94,6 +94,7 @@ def prepare(
     warnings = [str(w) for w in ws.warnings]
     seen: dict[Path, str] = {}
     checked = _templates_known_good(out_dir)
+    languages: set[tuple[str, str]] = set()
     options = options or RenderOptions()
     for lb in loaded:
         warnings += [str(w) for w in lb.warnings]
@@ -103,6 +104,9 @@ def prepare(
             tset = sets.get(view.template) or sets.setdefault(
                 view.template, load_set(view.template, ws.templates_dir)
             )
+            if (tset.name, view.lang) not in languages:
+                _check_language(ws, lb, name, tset, view.lang)
+                languages.add((tset.name, view.lang))
             fmts = [f for f in FORMATS if f in view.formats and (not wanted or f in wanted)]
             for kind in sorted({_kind(f) for f in fmts}):
                 key = template_key(tset, kind)
@@ -121,6 +125,21 @@ def prepare(
                 digest = _inputs_digest(lb, view_json, config_digests[name], tset, fmt, options)
                 targets.append(Target(job, path, digest))
     return Plan(ws, out_dir, targets, list(dict.fromkeys(warnings)), loaded)
+
+
+def _check_language(
+    ws: Workspace, lb: LoadedBrief, audience: str, tset: TemplateSet, lang: str
+) -> None:
+    """Refuse a language the audience's template set has no messages for, before anything
+    renders, naming the file that asked for it and the languages there are."""
+    from briefgen.messages import catalogue
+
+    try:
+        catalogue(tset, lang)
+    except InputError as exc:
+        asked = ws.config.audiences[audience].lang if audience in ws.config.audiences else None
+        where = "briefgen.yaml" if asked else ws.display(lb.path)
+        raise InputError(f"{where}: lang '{lang}' (audience '{audience}'): {exc}") from None
 
 
 def _project_tree(ws: Workspace, out_dir: Path, loaded: Sequence[LoadedBrief]) -> FileTree:

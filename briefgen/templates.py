@@ -37,6 +37,7 @@ from briefgen.content.yamlsource import clean_text, load_bytes
 from briefgen.errors import BriefgenError, InputError, TemplateError
 from briefgen.files import FileTree, walk_files
 from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.messages import Labels, catalogue, long_date, upper
 from briefgen.model import Color, Line, Model, Slug
 
 SETTINGS_FILE = "template.yaml"
@@ -362,18 +363,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def long_date(value: Any) -> str:
-    """``2026-11-23`` -> ``23 November 2026``; other values unchanged."""
-    if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
-    if isinstance(value, str):
-        try:
-            return long_date(dt.date.fromisoformat(value))
-        except ValueError:
-            return value
-    return "" if value is None else str(value)
-
-
 def css_string(value: Any) -> Markup:
     """A quoted CSS string (for ``content:``), safe inside ``<style>``: quotes, backslashes,
     newlines and ``<`` are CSS-escaped, so no value can end the string or the style element."""
@@ -439,9 +428,18 @@ _COMPILED = {"html": _CompiledTemplates(), "deck": _CompiledTemplates()}
 
 
 def make_env(
-    tset: TemplateSet, kind: Literal["html", "deck"], globals_: dict[str, Any] | None = None
+    tset: TemplateSet,
+    kind: Literal["html", "deck"],
+    globals_: dict[str, Any] | None = None,
+    lang: str = "en",
 ) -> jinja2.Environment:
-    """A sandboxed environment for ``kind``: HTML-escaped, or YAML-quoted for deck plans."""
+    """A sandboxed environment for ``kind``: HTML-escaped, or YAML-quoted for deck plans.
+
+    Templates see the set's labels in ``lang`` as ``labels`` (``{{ labels.sources }}``),
+    dates written in it by ``long_date``, and ``upper`` capitalising as ``lang`` does.
+    """
+    labels = Labels(catalogue(tset, lang))
+    pattern = labels.get("date_format", "d MMMM y")
     html = kind == "html"
     env = _Sandbox(
         loader=_SetLoader(tset),
@@ -454,12 +452,14 @@ def make_env(
         auto_reload=False,
         bytecode_cache=_COMPILED[kind],
     )
-    env.filters["long_date"] = long_date
+    env.filters["long_date"] = lambda value: long_date(value, lang, pattern)
+    env.filters["upper"] = lambda value: upper(value, lang)  # Azerbaijani: i -> İ
     env.filters["yaml"] = yaml_value
     env.filters["css_string"] = css_string
     env.filters["text_on"] = text_on  # white or near-black, readable on a theme colour
     env.filters["text_width"] = text_width  # mm a one-line text needs (page headers)
     env.filters = {name: _render_time_only(f) for name, f in env.filters.items()}
+    env.globals["labels"] = labels
     env.globals.update(globals_ or {})
     return env
 

@@ -58,7 +58,7 @@ def chart_colors(job: RenderJob) -> tuple[str, ...]:
 def render_html(job: RenderJob, target: Target) -> str:
     """The brief's HTML for ``target``; template problems raise ``TemplateError``."""
     theme = theme_of(job)
-    env = make_env(job.tset, "html", _globals(job, target, theme))
+    env = make_env(job.tset, "html", _globals(job, target, theme), job.view.lang)
     context = {
         "brief": job.view,
         "audience": job.view.audience,

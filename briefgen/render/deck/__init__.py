@@ -94,6 +94,7 @@ def slide_texts(prs) -> list[tuple[str, str]]:
 def build_deck(
     job: RenderJob, plan: SlidePlan
 ) -> tuple[bytes, int, list, list[tuple[str, str]], list[tuple[int, int]]]:
+    from briefgen.messages import catalogue
     from briefgen.render.deck.builder import DeckBuilder, Style
     from briefgen.render.deck.layouts import layout_map, open_reference
     from briefgen.render.deck.theme import apply_colors
@@ -117,6 +118,7 @@ def build_deck(
     shared = _shared(reference)
     builder = DeckBuilder(prs, layouts, measurer_for(job.tset).remembering(), style, *shared)
     builder.logo = _logo(job)
+    builder.labels = catalogue(job.tset, job.view.lang)
     for spec in plan.slides:
         builder.add(spec)
     builder.finish(job.view.classification, job.view.lang)

@@ -69,13 +69,14 @@ def same_size(pages: list[Page]) -> list[Page]:
     return [replace(page, size=size) for page in pages]
 
 
-def continued(title: str, page: int, pages: int) -> str:
-    """The title of page ``page`` (0-based) of a plan slide split over ``pages`` slides.
+def continued(title: str, page: int, pages: int, label: str = CONT) -> str:
+    """The title of page ``page`` (0-based) of a plan slide split over ``pages`` slides;
+    ``label`` is the language's " (cont. {page}/{pages})".
 
     Every slide keeps its plan slide's title, so the deck reads the same in PowerPoint's
     outline; continuations say which part they are, which keeps every title unique.
     """
-    return title if page == 0 else title + CONT.format(page=page + 1, pages=pages)
+    return title if page == 0 else title + label.format(page=page + 1, pages=pages)
 
 
 CAPTION_H = Inches(0.45)
@@ -149,6 +150,7 @@ class DeckBuilder:
     spans: list[tuple[int, int]] = field(default_factory=list)
     _titles_used: set[str] = field(default_factory=set)  # casefolded, for unique titles
     logo: Logo | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # the set's messages (messages.py)
     _top_slide_id: int = 255  # the highest slide id given out (PowerPoint's start at 256)
 
     # ------------------------------------------------------------ plumbing
@@ -195,7 +197,8 @@ class DeckBuilder:
             return [""] * pages
         for n in itertools.count(1):
             base = text if n == 1 else f"{text} ({n})"
-            titles = [continued(base, i, pages) for i in range(pages)]
+            label = self.labels.get("continued", CONT)
+            titles = [continued(base, i, pages, label) for i in range(pages)]
             if not any(t.casefold() in self._titles_used for t in titles):
                 self._titles_used.update(t.casefold() for t in titles)
                 return titles
@@ -552,7 +555,13 @@ class DeckBuilder:
     def _add_timeline(self, spec: P.TimelineSlide) -> None:
         rows = [[e.date, e.event.plain] for e in spec.entries]
         self._table_slides(
-            spec, "timeline", ["Date", "Event"], rows, None, "timeline", spec.title or "Timeline"
+            spec,
+            "timeline",
+            [self.labels.get("date", "Date"), self.labels.get("event", "Event")],
+            rows,
+            None,
+            "timeline",
+            spec.title or self.labels.get("timeline", "Timeline"),
         )
 
     def _table_slides(

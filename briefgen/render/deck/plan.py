@@ -185,7 +185,7 @@ class SlidePlan(Model):
 
 def slide_plan(job: RenderJob) -> SlidePlan:
     """Render the set's deck template for ``job`` and validate the result as a plan."""
-    env = make_env(job.tset, "deck")
+    env = make_env(job.tset, "deck", lang=job.view.lang)
     context = {
         "brief": job.view,
         "audience": job.view.audience,
