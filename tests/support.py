@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BRIEFS = FIXTURES / "briefs"
 SAMPLE_BRIEF = ROOT / "content" / "us-azerbaijan.yaml"
 SAMPLE_CONFIG = ROOT / "briefgen.yaml"
-AUDIENCES = ("executive", "press", "desk")
+AUDIENCES = ("executive", "press", "desk", "baku")  # the sample briefgen.yaml's
 
 # "# expect: LINE:COL: text" and "# expect-warning: ..." header lines of scenario files.
 EXPECT_RE = re.compile(
@@ -119,9 +119,11 @@ def load_text(text: str, model: type = Brief, name: str = "test.yaml"):
 
 def squash(text: str) -> str:
     """Text with all whitespace removed and compatibility forms folded (ligatures, NBSP), so
-    text extracted from a PDF or a deck compares with the source whatever the line breaks."""
+    text extracted from a PDF or a deck compares with the source whatever the line breaks;
+    a word hyphenated at a line end (``hyphens: auto`` puts U+2010 there) is joined again."""
     import unicodedata
 
+    text = re.sub(r"[\u2010\u00ad][ \t]*\n", "", text)
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 

@@ -88,7 +88,7 @@ def test_build_writes_the_requested_files_and_ends_with_a_table(project, monkeyp
     assert result.exit_code == 0, result.output
     assert [p.name for p in files_under(project / OUT)] == sorted(f"{a}.html" for a in AUDIENCES)
     assert "file" in result.stdout and "size" in result.stdout
-    assert "3 file(s) written" in result.stdout
+    assert f"{len(AUDIENCES)} file(s) written" in result.stdout
     for audience in AUDIENCES:
         assert f"{audience}.html" in result.stdout
 
@@ -168,7 +168,7 @@ def test_unknown_audience_lists_the_known_ones(project, monkeypatch):
     result = run("build", "-a", "nosuch")
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: unknown audience 'nosuch'; known audiences: executive, press, desk\n"
+        f"error: unknown audience 'nosuch'; known audiences: {', '.join(AUDIENCES)}\n"
     )
     assert "Traceback" not in result.output
     assert not (project / "output").exists()
@@ -234,7 +234,9 @@ def test_a_render_that_fails_is_exit_1_and_the_others_are_still_written(project,
     assert result.exit_code == 1
     assert "error: us-azerbaijan/press.html: RuntimeError: renderer exploded" in result.stderr
     assert "Traceback" not in result.output
-    assert sorted(p.name for p in files_under(project / OUT)) == ["desk.html", "executive.html"]
+    assert sorted(p.name for p in files_under(project / OUT)) == sorted(
+        f"{a}.html" for a in AUDIENCES if a != "press"
+    )
 
 
 def test_files_briefgen_did_not_write_are_not_overwritten_without_force(project, monkeypatch):
@@ -291,9 +293,11 @@ def test_init_creates_a_working_project(tmp_path):
     assert run("-C", str(folder), "validate").exit_code == 0
     # TODO(formal): drop the audience filter once the formal set is always complete
     audiences = [] if FORMAL_READY else ["-a", "executive", "-a", "press"]
+    # `init` writes its own briefgen.yaml (briefgen/project.yaml): three audiences
+    init_audiences = ("executive", "press", "desk") if FORMAL_READY else ("executive", "press")
     built = run("-C", str(folder), "build", "-f", "html", *audiences)
     assert built.exit_code == 0, built.output
-    expected = AUDIENCES if FORMAL_READY else ("executive", "press")
+    expected = init_audiences
     assert sorted(p.name for p in files_under(folder / OUT)) == sorted(
         f"{a}.html" for a in expected
     )

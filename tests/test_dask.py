@@ -122,7 +122,7 @@ def test_a_batch_built_on_dask_is_byte_identical_to_the_local_build(cluster, bat
     local = api.build(batch, output=batch / "local", jobs=2)
     remote = api.build(batch, output=batch / "remote", scheduler=cluster)
     assert local.exit_code == 0 and remote.exit_code == 0, [o.error for o in remote.failed]
-    assert len(remote.outputs) == 18
+    assert len(remote.outputs) == len(local.outputs) >= 18
     assert {o.status for o in remote.outputs} == {"written"}
     here, there = files(batch / "local"), files(batch / "remote")
     assert sorted(here) == sorted(there)

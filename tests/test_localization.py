@@ -17,6 +17,19 @@ from briefgen.templates import load_set
 SCENARIO = Path(__file__).resolve().parent / "fixtures" / "scenario"
 
 
+def _project(tmp_path: Path, config: str, en_messages: str | None = None) -> Path:
+    """The scenario brief in a new project with ``config``, and optionally the project's
+    own English catalogue for the default set."""
+    root = tmp_path / "p"
+    shutil.copytree(SCENARIO, root, ignore=shutil.ignore_patterns("output"))
+    (root / "briefgen.yaml").write_text(config)
+    if en_messages is not None:
+        own = root / "templates" / "default" / "messages"
+        own.mkdir(parents=True)
+        (own / "en.yaml").write_text(en_messages)
+    return root
+
+
 def _pdf_text(path: Path) -> str:
     import pypdf
 
@@ -94,12 +107,19 @@ def test_a_russian_version_has_russian_labels_dates_and_continuations(tmp_path, 
     titles = _titles(out / "moscow.pptx")
     assert "Источники" in titles and "Хронология" in titles
     assert any(t.endswith(": цитаты") for t in titles)
+    from pptx import Presentation
+
+    alts = [
+        shape._element.xpath("./*[1]/p:cNvPr/@descr")[0]
+        for slide in Presentation(str(out / "moscow.pptx")).slides
+        for shape in slide.shapes
+        if shape.name == "Table contracts"
+    ]
+    assert alts and alts[0].startswith("Таблица: ")
 
 
 def test_an_unknown_language_is_refused_with_the_known_ones(tmp_path):
-    root = tmp_path / "p"
-    shutil.copytree(SCENARIO, root, ignore=shutil.ignore_patterns("output"))
-    (root / "briefgen.yaml").write_text("audiences:\n  paris: {lang: fr}\n")
+    root = _project(tmp_path, "audiences:\n  paris: {lang: fr}\n")
     result = CliRunner().invoke(cli, ["-C", str(root), "build"])
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
@@ -111,24 +131,18 @@ def test_an_unknown_language_is_refused_with_the_known_ones(tmp_path):
 def test_a_project_rewords_a_label_with_its_own_catalogue(tmp_path):
     from briefgen.api import build
 
-    root = tmp_path / "p"
-    shutil.copytree(SCENARIO, root, ignore=shutil.ignore_patterns("output"))
-    (root / "briefgen.yaml").write_text("audiences:\n  all: {formats: [pptx]}\n")
-    own = root / "templates" / "default" / "messages"
-    own.mkdir(parents=True)
-    (own / "en.yaml").write_text('bottom_line: "The upshot"\n')
+    root = _project(
+        tmp_path, "audiences:\n  all: {formats: [pptx]}\n", 'bottom_line: "The upshot"\n'
+    )
     build(root)
     titles = _titles(root / "output" / "caspian-energy" / "all.pptx")
     assert titles[-1] == "The upshot" and "Sources" in titles  # other labels inherited
 
 
 def test_a_broken_catalogue_is_a_one_line_error_naming_the_file(tmp_path):
-    root = tmp_path / "p"
-    shutil.copytree(SCENARIO, root, ignore=shutil.ignore_patterns("output"))
-    (root / "briefgen.yaml").write_text("audiences:\n  all: {formats: [html]}\n")
-    own = root / "templates" / "default" / "messages"
-    own.mkdir(parents=True)
-    (own / "en.yaml").write_text("bottom_line: [not, text]\n")
+    root = _project(
+        tmp_path, "audiences:\n  all: {formats: [html]}\n", "bottom_line: [not, text]\n"
+    )
     result = CliRunner().invoke(cli, ["-C", str(root), "build"])
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()

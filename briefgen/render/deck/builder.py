@@ -57,6 +57,11 @@ from briefgen.render.deck.text import plain, rgb, set_language, set_text, write
 from briefgen.render.figurespec import cell_text
 
 CONT = " (cont. {page}/{pages})"
+# What the builder writes when a template set's messages lack a label (messages.py).
+_LABELS = {
+    "table_alt": "Table: {what}{part}. Columns: {columns}; {rows} rows.",
+    "table_part": ", part {part} of {parts}",
+}
 
 
 def same_size(pages: list[Page]) -> list[Page]:
@@ -185,6 +190,10 @@ class DeckBuilder:
 
     def _number(self) -> int:
         return len(self.prs.slides)
+
+    def _label(self, key: str, **values: object) -> str:
+        """A label of the version's language (``labels``), filled in; English when unset."""
+        return self.labels.get(key, _LABELS[key]).format(**values)
 
     def _titles(self, title: str | None, pages: int) -> list[str]:
         """Unique titles for a plan slide that became ``pages`` slides.
@@ -584,8 +593,14 @@ class DeckBuilder:
         pages = len(layout.pages)
         titles = self._titles(spec.title, pages)
         for i, page_rows in enumerate(layout.pages):
-            part = f", part {i + 1} of {pages}" if pages > 1 else ""
-            alt = f"Table: {what}{part}. Columns: {', '.join(header)}; {len(page_rows)} rows."
+            part = self._label("table_part", part=i + 1, parts=pages) if pages > 1 else ""
+            alt = self._label(
+                "table_alt",
+                what=what,
+                part=part,
+                columns=", ".join(header),
+                rows=len(page_rows),
+            )
             slide = self._new(kind)
             self._title(slide, titles[i], kind)
             add_table(
