@@ -53,7 +53,23 @@ def known_languages(tset: TemplateSet) -> list[str]:
     return sorted(names)
 
 
+_CACHE: dict[tuple[str, str], dict[str, str]] = {}  # (set digest, lang) -> labels
+
+
 def catalogue(tset: TemplateSet, lang: str) -> dict[str, str]:
+    """:func:`load_catalogue`, remembered per set contents and language: every render asks
+    (the deck twice), and listing and parsing the files costs about 6 ms a time. The key is
+    the set's digest of all its files, so an edited catalogue is read again."""
+    key = (tset.digest, lang)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        found = _CACHE[key] = load_catalogue(tset, lang)
+    return dict(found)
+
+
+def load_catalogue(tset: TemplateSet, lang: str) -> dict[str, str]:
     """The labels of ``tset`` in ``lang`` (a BCP 47 tag: ``en-GB`` uses ``en-GB.yaml`` if
     the set has one, else ``en.yaml``): the base catalogues first (see :func:`_trees`), the
     set's own keys over them, and English under all of them for a key a translation lacks."""

@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -119,9 +120,9 @@ class Logo:
     data: bytes
     alt: str
 
-    @property
+    @cached_property
     def aspect(self) -> float:
-        """Width over height."""
+        """Width over height (read once: the logo goes on every slide)."""
         import io
 
         from PIL import Image
