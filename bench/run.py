@@ -220,7 +220,7 @@ def slide_specs(job) -> list[dict]:
                 f"{plain(getattr(entry, 'event', getattr(entry, 'text', '')))}"
             )
         if slide.kind == "quote":
-            lines = [slide.text, f"— {slide.speaker}"]
+            lines = [x for q in slide.all_quotes() for x in (q.text, f"— {q.speaker}")]
         if slide.kind in ("section", "closing") and slide.text:
             lines = [plain(slide.text)]
         if slide.kind == "title":

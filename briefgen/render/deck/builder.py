@@ -475,7 +475,7 @@ class DeckBuilder:
         bar_w = Inches(0.08)
         text_rect = Rect(rect.left + Inches(0.35), rect.top, rect.width - Inches(0.35), rect.height)
         groups, said = [], []
-        for item in spec.items():  # a quote and its attribution are never split apart
+        for item in spec.all_quotes():  # a quote and its attribution are never split apart
             who = ", ".join(x for x in (item.speaker, item.role, item.date) if x)
             quote = Paragraph((Run(f"“{item.text}”"),), bullet=False)
             credit = Paragraph((Run("— " + who), *cite_run(item.cites)), scale=0.6, bullet=False)

@@ -107,7 +107,7 @@ class QuoteSlide(_Slide):
             raise ValueError("a quote needs its speaker")
         return self
 
-    def items(self) -> list[QuoteItem]:
+    def all_quotes(self) -> list[QuoteItem]:
         """The slide's quotes, whichever way the plan wrote them."""
         if self.quotes:
             return list(self.quotes)
