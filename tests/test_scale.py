@@ -104,3 +104,19 @@ def test_naming_parts_does_not_walk_the_package_per_slide(tmp_path, monkeypatch)
     rendered = run(plan.targets[0].job)
     assert rendered.slides > 100
     assert walks < 10  # once per kind of part, and once to save
+
+
+def test_the_benchs_minimal_deck_script_gets_every_slide_of_every_sample_deck(sample_build):
+    """bench/run.py hands the minimal python-pptx script the slides briefgen plans; a plan
+    change (quotes sharing a slide) once broke the bench without a test noticing."""
+    import run as bench_run  # bench/run.py
+
+    from briefgen.pipeline import prepare
+    from briefgen.project import open_workspace
+
+    plan = prepare(open_workspace(sample_build.root), None, None, ["pptx"])
+    for target in plan.targets:
+        specs = bench_run.slide_specs(target.job)
+        assert specs and all(isinstance(s["title"], str) for s in specs)
+        quotes = [s for s in specs if s["kind"] == "quote"]
+        assert all(line for s in quotes for line in s["lines"]), target.job.label
