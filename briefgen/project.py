@@ -109,6 +109,7 @@ def open_workspace(project: Path | str | None = None) -> Workspace:
     doc = load_file(config_file, display_path(config_file))
     config = validate(doc, Project)
     _check_template_names(doc, config, root / "templates")
+    _check_languages(doc, config, root / "templates")
     folders = _folder_problems(doc, config, root)
     return Workspace(root, config, config_file, tuple(doc.warnings), folders)
 
@@ -153,6 +154,29 @@ def _folder_problems(doc: Document, config: Project, root: Path) -> dict[str, Pr
             "use a folder of its own, such as 'output'"
         )
     return {key: doc.source.problem((key,), message) for key, message in found.items()}
+
+
+def _check_languages(doc: Document, config: Project, templates: Path) -> None:
+    """Every ``lang`` the config sets has messages in the template set it is used with:
+    reported at its line, with the languages there are. (A brief's own ``lang`` is checked
+    when the build is planned, where brief and audience meet.)"""
+    from briefgen.messages import catalogue
+    from briefgen.templates import load_set
+
+    asked = [(("lang",), config.lang, config.template)] if "lang" in config.model_fields_set else []
+    asked += [
+        (("audiences", name, "lang"), a.lang, a.template or config.template)
+        for name, a in config.audiences.items()
+        if a.lang
+    ]
+    problems = []
+    for loc, lang, set_name in asked:
+        try:
+            catalogue(load_set(set_name, templates), lang)
+        except InputError as exc:
+            problems.append(doc.source.problem(loc, str(exc)))
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def _check_template_names(doc: Document, config: Project, templates: Path) -> None:

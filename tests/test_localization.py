@@ -4,6 +4,7 @@ an unknown language refused with the known ones listed, and a project's own cata
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -123,9 +124,22 @@ def test_an_unknown_language_is_refused_with_the_known_ones(tmp_path):
     result = CliRunner().invoke(cli, ["-C", str(root), "build"])
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("briefgen.yaml: ") and "'fr'" in line and "az, en, ru" in line
+    assert re.match(r"\S*briefgen\.yaml:2:\d+: audiences\.paris\.lang: ", line), line
+    assert "'fr'" in line and "az, en, ru" in line
     assert "Traceback" not in result.output
     assert not (root / "output" / "caspian-energy").exists()
+
+
+def test_a_briefs_own_unknown_language_is_refused_naming_the_brief(tmp_path):
+    root = _project(tmp_path, "audiences:\n  all: {formats: [html]}\n")
+    brief = root / "content" / "caspian-energy.yaml"
+    brief.write_text(
+        brief.read_text("utf-8").replace("date: 2026-11-30", "date: 2026-11-30\nlang: de", 1)
+    )
+    result = CliRunner().invoke(cli, ["-C", str(root), "build"])
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "caspian-energy.yaml" in line and "'de'" in line and "az, en, ru" in line
 
 
 def test_a_project_rewords_a_label_with_its_own_catalogue(tmp_path):
