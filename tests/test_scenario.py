@@ -8,6 +8,7 @@ with a green and gold theme, ``analysts`` the formal set with a purple one.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -415,3 +416,27 @@ def test_the_scenario_html_passes_axe_except_the_contrast_check_reports(built):
 
     assert axe_violations(built / "analysts.html") == []
     assert {v["id"] for v in axe_violations(built / "ministers.html")} == {"color-contrast"}
+
+
+def test_a_marking_too_long_for_a_slide_is_reported_not_wrapped():
+    from pptx import Presentation
+    from support import make_brief, make_project
+
+    from briefgen.audience import select
+    from briefgen.files import FileTree
+    from briefgen.render import RenderJob
+    from briefgen.render.deck import render_deck
+    from briefgen.templates import load_set
+
+    marking = " – ".join(["OFFICIAL – SENSITIVE – FOR THE NAMED RECIPIENTS ONLY"] * 4)
+    view = select(make_brief(classification=marking), "b", "all", make_project())
+    rendered = render_deck(
+        RenderJob(view, load_set("default", None), FileTree("p", None, {}), "pptx")
+    )
+    assert [n.shape for n in rendered.notes if n.code == "deck.fit"] == ["Classification"]
+    banner = next(
+        s
+        for s in Presentation(io.BytesIO(rendered.data)).slides[0].shapes
+        if s.name == "Classification (top)"
+    )
+    assert banner.text_frame.word_wrap is False

@@ -686,6 +686,15 @@ class DeckBuilder:
         # wrapped: a banner on two lines ("UNCLASSIFIE / D") is not a banner.
         text_w = self.measure.width(classification, 11, bold=True) * SUBSTITUTE_WIDTH + 28
         banner_w = min(int(emu(text_w)), int(width * 0.8))
+        if emu(self.measure.width(classification, 11, bold=True) + 28) > width * 0.8:
+            self.findings.append(
+                Finding(
+                    1,
+                    "Classification",
+                    "the classification marking is too long for one line across the slide "
+                    "(every slide); shorten it",
+                )
+            )
         banner_h = Inches(0.3)
         box = slide.shapes.add_textbox(
             width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
