@@ -137,8 +137,10 @@ def _check_language(
     try:
         catalogue(tset, lang)
     except InputError as exc:
-        asked = ws.config.audiences[audience].lang if audience in ws.config.audiences else None
-        where = "briefgen.yaml" if asked else ws.display(lb.path)
+        # The view's lang is the audience's, else the brief's, else the project's.
+        spec = ws.config.audiences.get(audience)
+        from_brief = lb.brief.lang == lang and not (spec and spec.lang)
+        where = ws.display(lb.path) if from_brief else "briefgen.yaml"
         raise InputError(f"{where}: lang '{lang}' (audience '{audience}'): {exc}") from None
 
 

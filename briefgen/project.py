@@ -170,9 +170,10 @@ def _check_languages(doc: Document, config: Project, templates: Path) -> None:
         if a.lang
     ]
     problems = []
+    sets = {name: load_set(name, templates) for name in {set_name for _, _, set_name in asked}}
     for loc, lang, set_name in asked:
         try:
-            catalogue(load_set(set_name, templates), lang)
+            catalogue(sets[set_name], lang)
         except InputError as exc:
             problems.append(doc.source.problem(loc, str(exc)))
     if problems:

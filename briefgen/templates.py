@@ -380,21 +380,22 @@ def text_width(value: Any, size_pt: float, letter_spacing: float = 0.0) -> float
     """A generous estimate, in millimetres, of ``value`` set in one line at ``size_pt``
     with ``letter_spacing`` ems between letters: what a page header must leave free for a
     classification banner that may not wrap, whatever font draws it."""
-    ems = 0.0
-    for c in "" if value is None else str(value):
-        kind = (
-            "upper"
-            if c.isupper()
-            else "lower"
-            if c.islower()
-            else "digit"
-            if c.isdigit()
-            else "space"
-            if c.isspace()
-            else "other"
-        )
-        ems += _EM_WIDTH[kind] + letter_spacing
+    text = "" if value is None else str(value)
+    ems = sum(_EM_WIDTH[_char_kind(c)] + letter_spacing for c in text)
     return round(ems * size_pt * 25.4 / 72 * 1.1, 1)
+
+
+def _char_kind(c: str) -> str:
+    """Which of :data:`_EM_WIDTH`'s classes the character ``c`` is."""
+    for kind, test in (
+        ("upper", str.isupper),
+        ("lower", str.islower),
+        ("digit", str.isdigit),
+        ("space", str.isspace),
+    ):
+        if test(c):
+            return kind
+    return "other"
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

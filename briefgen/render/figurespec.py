@@ -36,7 +36,7 @@ class Axis:
         return [_tidy(self.low + i * self.step) for i in range(count + 1)]
 
 
-def values_of(figure: ChartFigure) -> list[float]:
+def _values(figure: ChartFigure) -> list[float]:
     return [float(v) for s in figure.series for v in s.values if v is not None]
 
 
@@ -46,7 +46,7 @@ def value_axis(figure: ChartFigure) -> Axis | None:
     Bars and columns start at zero (a bar's length is its value); lines zoom to their
     data, padded to whole steps. Small counts get a tick per unit.
     """
-    values = values_of(figure)
+    values = _values(figure)
     if figure.chart == "pie" or not values:
         return None
     low, high = min(values), max(values)

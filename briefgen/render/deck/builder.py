@@ -7,6 +7,7 @@ its number, whatever the template asked for: those are not the template's to for
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable, Sequence
 from copy import deepcopy
@@ -42,6 +43,7 @@ from briefgen.render.deck.fit import (
 )
 from briefgen.render.deck.layouts import (
     BODY_TYPES,
+    BULLET_INDENT,
     INSET_Y,
     P_NS,
     PH,
@@ -58,8 +60,13 @@ from briefgen.render.deck.text import plain, rgb, set_language, set_text, write
 from briefgen.render.figurespec import cell_text
 
 CONT = " (cont. {page}/{pages})"
-# What the builder writes when a template set's messages lack a label (messages.py).
+# What the builder writes itself, in English, when it is given no labels: a deck built
+# through build_deck always has the set's messages in the version's language (messages.py).
 _LABELS = {
+    "continued": CONT,
+    "date": "Date",
+    "event": "Event",
+    "timeline": "Timeline",
     "table_alt": "Table: {what}{part}. Columns: {columns}; {rows} rows.",
     "table_part": ", part {part} of {parts}",
 }
@@ -123,8 +130,6 @@ class Logo:
     @cached_property
     def aspect(self) -> float:
         """Width over height (read once: the logo goes on every slide)."""
-        import io
-
         from PIL import Image
 
         with Image.open(io.BytesIO(self.data)) as image:
@@ -193,8 +198,10 @@ class DeckBuilder:
         return len(self.prs.slides)
 
     def _label(self, key: str, **values: object) -> str:
-        """A label of the version's language (``labels``), filled in; English when unset."""
-        return self.labels.get(key, _LABELS[key]).format(**values)
+        """A label of the version's language (``labels``), filled in with ``values`` when
+        given; English when unset."""
+        text = self.labels.get(key, _LABELS[key])
+        return text.format(**values) if values else text
 
     def _titles(self, title: str | None, pages: int) -> list[str]:
         """Unique titles for a plan slide that became ``pages`` slides.
@@ -205,9 +212,9 @@ class DeckBuilder:
         text = title or ""
         if not text:
             return [""] * pages
+        label = self._label("continued")  # filled in by continued()
         for n in itertools.count(1):
             base = text if n == 1 else f"{text} ({n})"
-            label = self.labels.get("continued", CONT)
             titles = [continued(base, i, pages, label) for i in range(pages)]
             if not any(t.casefold() in self._titles_used for t in titles):
                 self._titles_used.update(t.casefold() for t in titles)
@@ -309,7 +316,7 @@ class DeckBuilder:
     ) -> None:
         """Slides for ``groups`` of paragraphs in the body, continued as needed."""
         rect = self._paged_rect(kind)
-        box = rect.text_box(indent=29.0 if bullets else 0.0)
+        box = rect.text_box(indent=BULLET_INDENT if bullets else 0.0)
         pages = same_size(
             paginate(self.measure, groups, box, self.style.body_size, self.style.min_body_size)
         )
@@ -392,7 +399,7 @@ class DeckBuilder:
             paras = [replace(p, bullet=False) for p in paras]
         body = self._body(slide)
         rect = self._rect(kind, "body", body) if body is not None else self._content_rect(kind)
-        box = rect.text_box(29.0 if lists else 0)
+        box = rect.text_box(BULLET_INDENT if lists else 0.0)
         pages = paginate(self.measure, [Group(paras)], box, largest, smallest)
         fitted = len(pages) == 1 and not pages[0].overflow
         page = pages[0] if fitted else self._truncate(paras, box, smallest)
@@ -567,11 +574,11 @@ class DeckBuilder:
         self._table_slides(
             spec,
             "timeline",
-            [self.labels.get("date", "Date"), self.labels.get("event", "Event")],
+            [self._label("date"), self._label("event")],
             rows,
             None,
             "timeline",
-            spec.title or self.labels.get("timeline", "Timeline"),
+            spec.title or self._label("timeline"),
         )
 
     def _table_slides(
@@ -667,8 +674,6 @@ class DeckBuilder:
             if large
             else (Inches(0.3), height - Inches(0.07) - h)
         )
-        import io
-
         picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), left, top, w, h)
         picture.name = "Logo"
         picture._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", self.logo.alt)
@@ -684,9 +689,9 @@ class DeckBuilder:
         # Sized for the widest common substitute of the deck's font (DejaVu Sans, where a
         # machine has neither Calibri nor Carlito, is about 1.3 times as wide), and never
         # wrapped: a banner on two lines ("UNCLASSIFIE / D") is not a banner.
-        text_w = self.measure.width(classification, 11, bold=True) * SUBSTITUTE_WIDTH + 28
-        banner_w = min(int(emu(text_w)), int(width * 0.8))
-        if emu(self.measure.width(classification, 11, bold=True) + 28) > width * 0.8:
+        measured = self.measure.width(classification, 11, bold=True)
+        banner_w = min(int(emu(measured * SUBSTITUTE_WIDTH + 28)), int(width * 0.8))
+        if emu(measured + 28) > width * 0.8:
             self.findings.append(
                 Finding(
                     1,

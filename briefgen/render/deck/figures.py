@@ -212,8 +212,7 @@ def _column_widths(
     for c in (c for c in unbroken if c < n):
         texts = [header[c], *(r[c] for r in rows if c < len(r))]
         points = max(m.width(t, size) for t in texts) * 1.2 + 8
-        fixed[c] = int(points * EMU_PER_PT + 2 * INSET_X)
-    fixed = {c: min(w, total // 2) for c, w in fixed.items()}
+        fixed[c] = min(int(points * EMU_PER_PT + 2 * INSET_X), total // 2)
     free = total - sum(fixed.values())
     scale = free / (sum(w for c, w in enumerate(need) if c not in fixed) or 1)
     widths = [fixed.get(c, int(w * scale)) for c, w in enumerate(need)]

@@ -48,6 +48,7 @@ EMU_PER_PT = 12700
 # PresentationML names, for reading slides' XML directly: a shape, and its placeholder mark.
 P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 SP, PH = P_NS + "sp", f"{P_NS}nvSpPr/{P_NS}nvPr/{P_NS}ph"
+BULLET_INDENT = 29.0  # points from a bullet to its text, as measured and as written
 INSET_X, INSET_Y = Inches(0.1), Inches(0.05)  # PowerPoint's default text-frame insets
 
 
@@ -152,7 +153,7 @@ class Rect:
     def bottom(self) -> int:
         return self.top + self.height
 
-    def text_box(self, indent: float = 29.0) -> Box:
+    def text_box(self, indent: float = BULLET_INDENT) -> Box:
         """The usable text area in points, after the text frame's insets."""
         return Box(
             (self.width - 2 * INSET_X) / EMU_PER_PT,

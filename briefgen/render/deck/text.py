@@ -21,9 +21,9 @@ from pptx.util import Pt
 
 from briefgen.links import allowed_link
 from briefgen.render.deck.fit import Paragraph, Run, space_before
+from briefgen.render.deck.layouts import BULLET_INDENT, EMU_PER_PT, PH
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _AUTOFIT = {A + "noAutofit", A + "normAutofit", A + "spAutoFit"}
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
@@ -38,7 +38,7 @@ def centipoints(points: float) -> str:
     return str(int(points * 12700) // 127)
 
 
-_BULLET_INDENT = 368300  # EMU: 29 pt, the measurer's bullet indent
+_BULLET_INDENT = int(BULLET_INDENT * EMU_PER_PT)
 
 
 def write(
@@ -61,7 +61,7 @@ def write(
     overflow would make the printed deck differ from what was checked.
     """
     body = frame._txBody
-    placeholder = body.getparent().find(f"{P_NS}nvSpPr/{P_NS}nvPr/{P_NS}ph") is not None
+    placeholder = body.getparent().find(PH) is not None
     _no_autofit(body.find(A + "bodyPr"), anchor)
     for old in body.findall(A + "p"):
         body.remove(old)
