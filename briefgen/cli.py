@@ -152,8 +152,8 @@ _format_option = click.option(
     "formats",
     multiple=True,
     metavar="FORMAT",
-    type=click.Choice(["pdf", "pptx", "html"]),
-    help="Only this format (repeatable): pdf, pptx, html.",
+    type=click.Choice(["pdf", "pptx", "html", "docx"]),
+    help="Only this format (repeatable): pdf, pptx, html, docx.",
 )
 _output_option = click.option(
     "-o",

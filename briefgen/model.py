@@ -66,8 +66,8 @@ MarkdownText = Annotated[
     AfterValidator(Markdown),
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-Format = Literal["pdf", "pptx", "html"]
-FORMATS: tuple[Format, ...] = ("pdf", "pptx", "html")
+Format = Literal["pdf", "pptx", "html", "docx"]
+FORMATS: tuple[Format, ...] = ("pdf", "pptx", "html", "docx")
 
 
 def _iso_date(value: Any) -> Any:

@@ -35,7 +35,7 @@ from briefgen.output import Manifest, atomic_write, confined, sha256
 from briefgen.project import LoadedBrief, Workspace, load_briefs
 from briefgen.render import Rendered, RenderJob, RenderOptions
 from briefgen.results import BuildResult, Output, summary_json  # re-exported
-from briefgen.templates import TemplateSet, compile_check, load_set
+from briefgen.templates import Kind, TemplateSet, compile_check, load_set
 from briefgen.workers import Executor, Outcome, render_all
 
 __all__ = [
@@ -51,7 +51,7 @@ __all__ = [
 
 Progress = Callable[[str, "Output"], None]
 # Which formats an executor starts first: the slowest first keeps all workers busy to the end.
-SLOWEST_FIRST = ("pdf", "pptx", "html")
+SLOWEST_FIRST = ("pdf", "pptx", "docx", "html")
 
 
 @dataclass(frozen=True)
@@ -172,8 +172,9 @@ def _check_formats(formats: Sequence[str] | None) -> set[str]:
     return set(formats or ())
 
 
-def _kind(fmt: str) -> str:
-    return "deck" if fmt == "pptx" else "html"
+def _kind(fmt: str) -> Kind:
+    """The kind of template environment a format renders with (see ``MAIN_TEMPLATES``)."""
+    return "deck" if fmt == "pptx" else "docx" if fmt == "docx" else "html"
 
 
 @lru_cache(maxsize=1)
@@ -184,7 +185,8 @@ def renderer_versions() -> str:
     from briefgen.stamps import code_digest
 
     parts = [f"briefgen {__version__} {code_digest()}"]
-    libraries = ("weasyprint", "pydyf", "python-pptx", "XlsxWriter", "Jinja2", "markdown-it-py")
+    libraries = ("weasyprint", "pydyf", "python-pptx", "python-docx", "XlsxWriter", "Jinja2")
+    libraries += ("markdown-it-py",)
     for name in (*libraries, "pygal", "Pillow"):
         try:
             parts.append(f"{name} {version(name)}")
@@ -195,7 +197,7 @@ def renderer_versions() -> str:
 
 def template_key(tset: TemplateSet, kind: str) -> str:
     """Names one template set's files (all of them, fonts and reference deck included) used
-    for ``kind`` ("html" or "deck") by this briefgen: a render that succeeded with the same
+    for ``kind`` ("html", "deck" or "docx") by this briefgen: a render that succeeded with the same
     key proves the templates compile."""
     h = hashlib.sha256(f"{tset.digest}\0{kind}\0{renderer_versions()}".encode())
     return h.hexdigest()[:32]

@@ -41,7 +41,17 @@ STAMPS_NAME = ".briefgen-stamps.json"
 CONFIG_NAME = "briefgen.yaml"
 MAX_STAMPS = 32  # ways of calling build remembered per output folder
 # The libraries whose code shapes the output bytes: a new version on disk voids every stamp.
-PACKAGES = ("weasyprint", "pydyf", "pptx", "xlsxwriter", "jinja2", "markdown_it", "pygal", "PIL")
+PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "pptx",
+    "docx",
+    "xlsxwriter",
+    "jinja2",
+    "markdown_it",
+    "pygal",
+    "PIL",
+)
 
 Stat = list[int] | None  # [size, mtime_ns], or None for a file that is not there
 

@@ -1,8 +1,9 @@
 """Template sets and the sandboxed Jinja environments that render them.
 
 A template set is a folder: ``brief.html.j2`` (and its CSS) for the PDF and HTML,
-``deck.yaml.j2`` for the slide plan, an optional ``reference.pptx``, fonts, and
-``template.yaml`` with its settings. Sets are found on a search path, file by file: the
+``deck.yaml.j2`` for the slide plan, ``document.yaml.j2`` for the Word document's plan,
+optional ``reference.pptx`` and ``reference.docx`` files, fonts, and ``template.yaml`` with
+its settings. Sets are found on a search path, file by file: the
 project's ``templates/<set>/``, then the built-in set, then the set it ``extends``.
 ``{% extends "!default/brief.html.j2" %}`` reaches a built-in file from an override.
 
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -34,15 +35,20 @@ from pydantic import BaseModel, Field
 from briefgen.colors import text_on
 from briefgen.content.validate import validate
 from briefgen.content.yamlsource import clean_text, load_bytes
-from briefgen.errors import BriefgenError, InputError, TemplateError
+from briefgen.errors import BriefgenError, InputError, TemplateError, ValidationFailed
 from briefgen.files import FileTree, walk_files
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.messages import Labels, catalogue, long_date, upper
 from briefgen.model import Color, Line, Model, Slug
 
+M = TypeVar("M", bound=BaseModel)
 SETTINGS_FILE = "template.yaml"
 HTML_TEMPLATE = "brief.html.j2"
 DECK_TEMPLATE = "deck.yaml.j2"
+DOCX_TEMPLATE = "document.yaml.j2"
+# The main template of each kind of environment.
+MAIN_TEMPLATES = {"html": HTML_TEMPLATE, "deck": DECK_TEMPLATE, "docx": DOCX_TEMPLATE}
+Kind = Literal["html", "deck", "docx"]
 
 
 def builtin_dir() -> Path:
@@ -66,6 +72,16 @@ class DeckSettings(Model):
     min_body_size: float = Field(14, ge=6, le=72)
 
 
+class DocxSettings(Model):
+    """How the DOCX builder uses this set's reference document."""
+
+    reference: Line | None = "reference.docx"
+    # Roles the builder writes -> style names of the reference document, over the defaults
+    # of briefgen.render.docx.styles (a corporate reference with its own style names).
+    styles: dict[Slug, Line] = {}
+    chart_height: float = Field(70, ge=30, le=250)  # mm; charts are as wide as the text
+
+
 class ChartSettings(Model):
     colors: list[Color] = Field(
         ["#1F4E79", "#C8102E", "#5B8DB8", "#E8A33D", "#6A8F3C"], min_length=1
@@ -87,6 +103,7 @@ class TemplateSettings(Model):
     accent: Color = "#C8102E"
     font: Line = "sans-serif"
     deck: DeckSettings = DeckSettings()
+    docx: DocxSettings = DocxSettings()
     chart: ChartSettings = ChartSettings()
 
 
@@ -425,16 +442,17 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             self._store.popitem(last=False)
 
 
-_COMPILED = {"html": _CompiledTemplates(), "deck": _CompiledTemplates()}
+_COMPILED = {kind: _CompiledTemplates() for kind in MAIN_TEMPLATES}
 
 
 def make_env(
     tset: TemplateSet,
-    kind: Literal["html", "deck"],
+    kind: Kind,
     globals_: dict[str, Any] | None = None,
     lang: str = "en",
 ) -> jinja2.Environment:
-    """A sandboxed environment for ``kind``: HTML-escaped, or YAML-quoted for deck plans.
+    """A sandboxed environment for ``kind``: HTML-escaped, or YAML-quoted for the deck's
+    and the document's plans.
 
     Templates see the set's labels in ``lang`` as ``labels`` (``{{ labels.sources }}``),
     dates written in it by ``long_date``, and ``upper`` capitalising as ``lang`` does.
@@ -465,11 +483,28 @@ def make_env(
     return env
 
 
-def compile_check(tset: TemplateSet, kind: Literal["html", "deck"]) -> None:
+def compile_check(tset: TemplateSet, kind: Kind) -> None:
     """Load and compile the set's main template of ``kind`` now, so a syntax error or a
     missing file stops the build before anything is rendered."""
-    name = HTML_TEMPLATE if kind == "html" else DECK_TEMPLATE
-    render(make_env(tset, kind), name, None)
+    render(make_env(tset, kind), MAIN_TEMPLATES[kind], None)
+
+
+def load_plan(text: str, model: type[M], template: str, label: str, what: str) -> M:
+    """A plan template's output (``text``, rendered for ``label``) validated as ``model``;
+    a plan that does not validate is the template's error, at the rendered plan's line."""
+    try:
+        return validate(
+            load_bytes(text.encode("utf-8"), f"{template} (rendered for {label})"), model
+        )
+    except ValidationFailed as exc:
+        first = exc.problems[0]
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        raise TemplateError(
+            template,
+            None,
+            f"the {what} it produced is invalid: "
+            f"line {first.line}: {first.path}: {first.message}{more}",
+        ) from None
 
 
 TEMPLATE_TIMEOUT = 10.0  # seconds one template evaluation may take (the sample: 0.05)

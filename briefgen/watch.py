@@ -35,7 +35,7 @@ _IGNORED_NAMES = re.compile(r"(^\.#|^#.*#$|~$|\.sw[a-p]$|\.tmp$|^\.DS_Store$|\.p
 _IGNORED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".briefgen-cache"}
 STEP_MS = 20  # a change is reported once no other arrived for this long
 DEBOUNCE_MS = 400  # ... or at the latest after this long, while an editor keeps writing
-FASTEST_FIRST = ("html", "pdf", "pptx")
+FASTEST_FIRST = ("html", "docx", "pdf", "pptx")
 
 
 # ---------------------------------------------------------------- what to watch

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from briefgen.files import FileTree
     from briefgen.render import Rendered, RenderJob
 
-FORMATS = ("pdf", "pptx", "html")
+FORMATS = ("pdf", "pptx", "html", "docx")
 # What a worker imports to be warm for a format, in order. The PDF renderer brings the HTML one.
 WARM_MODULES: dict[str, tuple[str, ...]] = {
     "pdf": ("briefgen.render.pdf", "pygal"),
@@ -71,8 +71,14 @@ WARM_MODULES: dict[str, tuple[str, ...]] = {
         "xlsxwriter",
     ),
     "html": ("briefgen.render.html", "pygal"),
+    "docx": (
+        "briefgen.render.docx.builder",
+        "pptx.chart.xmlwriter",
+        "pptx.chart.chart",
+        "xlsxwriter",
+    ),
 }
-HEAVY_MODULES = ("weasyprint", "pptx")
+HEAVY_MODULES = ("weasyprint", "pptx", "docx")
 DEFAULT_MAX_TASKS = 25  # documents per worker before it is replaced by a fresh fork
 STARTUP_TIMEOUT = 120.0  # seconds for a requested worker to say hello (the zygote imports first)
 _MSG_LIMIT = 1024

@@ -25,7 +25,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Pt
 
-from briefgen.render.deck import normalize_package
+from briefgen.render.ooxml import normalize_package
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = {

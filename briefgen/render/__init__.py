@@ -96,6 +96,10 @@ def run(job: RenderJob) -> Rendered:
         from briefgen.render.pdf import render_pdf
 
         result = render_pdf(job)
+    elif job.format == "docx":
+        from briefgen.render.docx import render_docx
+
+        result = render_docx(job)
     else:
         from briefgen.render.deck import render_deck
 

@@ -26,7 +26,7 @@ from briefgen.render.deck.layouts import EMU_PER_PT, INSET_X, INSET_Y, Rect
 from briefgen.render.deck.text import plain, rgb
 from briefgen.render.figurespec import pie_labels, show_values, value_axis
 
-_CHART_TYPES = {
+CHART_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "line": XL_CHART_TYPE.LINE_MARKERS,
@@ -78,20 +78,47 @@ def set_alt_text(shape: Any, text: str) -> None:
         shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
-def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[str]) -> None:
-    """A native chart of ``figure`` filling ``rect``, in the deck's colours."""
+@dataclass(frozen=True)
+class ChartText:
+    """Point sizes of a chart's text: its default, data labels, value and category ticks."""
+
+    base: float = 14
+    labels: float = 13
+    values: float = 12
+    categories: float = 13
+    font: str | None = None  # typeface; None: the theme's (a deck's body font)
+
+
+SLIDE_TEXT = ChartText()
+
+
+def chart_data(figure: ChartFigure) -> CategoryChartData:
+    """The chart's data as python-pptx writes it into the chart XML and its workbook."""
     data = _LiteralChartData(number_format="#,##0.##")
     data.categories = list(figure.categories)
     for series in figure.series:
         data.add_series(series.name, list(series.values))
+    return data
+
+
+def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[str]) -> None:
+    """A native chart of ``figure`` filling ``rect``, in the deck's colours."""
     frame = slide.shapes.add_chart(
-        _CHART_TYPES[figure.chart], rect.left, rect.top, rect.width, rect.height, data
+        CHART_TYPES[figure.chart], rect.left, rect.top, rect.width, rect.height, chart_data(figure)
     )
     frame.name = f"Chart {figure.id}"
     set_alt_text(frame, figure.alt or figure.title)
-    chart = frame.chart
-    chart.font.size = Pt(14)
-    chart.has_title = False  # the slide title names the figure
+    style_chart(frame.chart, figure, colors, SLIDE_TEXT)
+
+
+def style_chart(chart: Any, figure: ChartFigure, colors: Sequence[str], text: ChartText) -> None:
+    """Format a python-pptx chart as the brief draws it: the same value axis, labels only
+    where they can be read, pie shares with their unit, the set's colours. Works on the XML
+    alone, so the Word document's charts (the same chart XML) are formatted by it too."""
+    chart.font.size = Pt(text.base)
+    if text.font:
+        chart.font.name = text.font
+    chart.has_title = False  # the slide title (or the figure title above it) names it
     pie = figure.chart == "pie"
     chart.has_legend = pie or len(figure.series) > 1
     if chart.has_legend:
@@ -102,16 +129,16 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
     if plot.has_data_labels:
         labels = plot.data_labels
         labels.number_format, labels.number_format_is_linked = "#,##0.##", False
-        labels.font.size = Pt(13)
+        labels.font.size = Pt(text.labels)
     if pie:
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        for i, (point, text) in enumerate(
+        for i, (point, label) in enumerate(
             zip(plot.series[0].points, pie_labels(figure), strict=False)
         ):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = rgb(colors[i % len(colors)])
-            point.data_label.text_frame.text = text  # its share and unit, as in the brief
-            point.data_label.font.size = Pt(13)
+            point.data_label.text_frame.text = label  # its share and unit, as in the brief
+            point.data_label.font.size = Pt(text.labels)
             point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
         return
     if figure.chart in ("bar", "column"):
@@ -122,7 +149,7 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
         color = rgb(colors[i % len(colors)])
         if figure.chart == "line":
             series.format.line.color.rgb = color
-            series.format.line.width = Pt(2.5)
+            series.format.line.width = Pt(2.5 * text.base / SLIDE_TEXT.base)
             series.smooth = False
         else:
             series.format.fill.solid()
@@ -135,12 +162,12 @@ def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[st
     value_axis_.has_major_gridlines = True
     value_axis_.major_gridlines.format.line.color.rgb = rgb("#D9DEE6")
     value_axis_.format.line.fill.background()
-    value_axis_.tick_labels.font.size = Pt(12)
-    chart.category_axis.tick_labels.font.size = Pt(13)
+    value_axis_.tick_labels.font.size = Pt(text.values)
+    chart.category_axis.tick_labels.font.size = Pt(text.categories)
     if figure.unit:
         value_axis_.has_title = True
         value_axis_.axis_title.text_frame.text = figure.unit
-        value_axis_.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+        value_axis_.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(text.values)
 
 
 # ---------------------------------------------------------------- tables

@@ -13,13 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from briefgen.content.validate import validate
-from briefgen.content.yamlsource import load_bytes
-from briefgen.errors import TemplateError, ValidationFailed
 from briefgen.model import ChartFigure, Line, MarkdownText, Model, TableFigure
 from briefgen.render import RenderJob
 from briefgen.render.html import theme_of
-from briefgen.templates import DECK_TEMPLATE, make_env, render
+from briefgen.templates import DECK_TEMPLATE, load_plan, make_env, render
 
 SlideKind = Literal[
     "title",
@@ -194,15 +191,4 @@ def slide_plan(job: RenderJob) -> SlidePlan:
         "settings": job.tset.settings,
     }
     text = render(env, DECK_TEMPLATE, context, job.options.template_seconds)
-    name = f"{DECK_TEMPLATE} (rendered for {job.label})"
-    try:
-        return validate(load_bytes(text.encode("utf-8"), name), SlidePlan)
-    except ValidationFailed as exc:
-        first = exc.problems[0]
-        raise TemplateError(
-            DECK_TEMPLATE,
-            None,
-            f"the slide plan it produced is invalid: "
-            f"line {first.line}: {first.path}: {first.message}"
-            + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""),
-        ) from None
+    return load_plan(text, SlidePlan, DECK_TEMPLATE, job.label, "slide plan")

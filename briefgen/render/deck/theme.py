@@ -13,33 +13,18 @@ its own scheme unless a theme asks otherwise.
 
 from __future__ import annotations
 
-from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-# Scheme slots each theme colour fills.
-SLOTS = {"primary": ("dk2", "accent1", "hlink"), "accent": ("accent2",)}
+from briefgen.render.ooxml import recolored_theme
 
 
 def apply_colors(prs, primary: str | None, accent: str | None) -> None:
     """Write ``primary``/``accent`` (``#RRGGBB``, or None to keep the deck's) into the
     colour scheme of every slide master's theme."""
-    wanted = {"primary": primary, "accent": accent}
-    if not any(wanted.values()):
+    if not (primary or accent):
         return
     for master in prs.slide_masters:
         part = master.part.part_related_by(RT.THEME)
-        root = etree.fromstring(part.blob)
-        scheme = root.find(f"{_A}themeElements/{_A}clrScheme")
-        if scheme is None:
-            continue
-        for key, color in wanted.items():
-            for slot in SLOTS[key] if color else ():
-                element = scheme.find(_A + slot)
-                if element is None:
-                    continue
-                for child in list(element):
-                    element.remove(child)
-                etree.SubElement(element, _A + "srgbClr", val=color.lstrip("#").upper())
-        # The theme is a plain part to python-pptx (bytes, not parsed XML).
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        blob = recolored_theme(part.blob, primary, accent)
+        if blob is not None:  # the theme is a plain part to python-pptx (bytes, not XML)
+            part._blob = blob
