@@ -85,6 +85,15 @@ class SampleBuild:
             self._cache[key] = Presentation(str(self.path(audience, "pptx")))
         return self._cache[key]
 
+    def docx(self, audience: str):
+        """The audience's Word brief, opened with python-docx."""
+        key = f"docx:{audience}"
+        if key not in self._cache:
+            import docx
+
+            self._cache[key] = docx.Document(str(self.path(audience, "docx")))
+        return self._cache[key]
+
     def html(self, audience: str) -> str:
         return self.path(audience, "html").read_text("utf-8")
 

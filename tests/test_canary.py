@@ -106,6 +106,6 @@ def test_hostile_content_through_every_set_audience_and_format(
     run = briefgen(root, ["build"])
     assert run.code == 0, run.stderr
     assert "Traceback" not in run.stderr
-    assert len(outputs(root)) == 6
+    assert len(outputs(root)) == 8  # two audiences, four formats
     assert canary.requests[before:] == []
     assert_safe_outputs(root, canary)

@@ -277,7 +277,7 @@ def read_output(path: Path) -> Texts:
     out = Texts(path, raw=data.decode("latin-1"))
     if path.suffix == ".pdf":
         _read_pdf(data, out)
-    elif path.suffix == ".pptx":
+    elif path.suffix in (".pptx", ".docx"):
         _read_zip(data, out)
     elif path.suffix == ".html":
         _read_html(data.decode("utf-8", "replace"), out)
@@ -328,10 +328,13 @@ def _read_zip(data: bytes, out: Texts) -> None:
                     target = html.unescape(re.search(r'Target="([^"]*)"', rel)[1])
                     if rel.find('/relationships/hyperlink"') >= 0:
                         out.links.append(target)
-                    else:  # a linked picture or object: PowerPoint would fetch or open it
+                    else:  # a linked picture or object: Office would fetch or open it
                         out.active.append(f"{name}: linked {target}")
             if re.match(r"ppt/(slides|notesSlides)/[^/]+\.xml$", name):
                 runs = re.findall(r"<a:t>([^<]*)</a:t>", text)
+                out.text += html.unescape("\n".join(runs)) + "\n"
+            if re.match(r"word/(document|header\d+|footer\d+)\.xml$", name):
+                runs = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text)
                 out.text += html.unescape("\n".join(runs)) + "\n"
 
 

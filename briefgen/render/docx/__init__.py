@@ -141,7 +141,7 @@ def _check_self_contained(ref: str, document: Any) -> None:
             target = rel.target_ref
             if rel.reltype == RT.HYPERLINK and allowed_link(target):
                 continue
-            if rel.reltype == RT.ATTACHED_TEMPLATE:
+            if rel.reltype.endswith("/attachedTemplate"):
                 del part.rels[rid]
                 for el in part.element.iter(f"{_W}attachedTemplate"):
                     el.getparent().remove(el)
