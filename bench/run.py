@@ -41,6 +41,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -195,6 +196,90 @@ out = io.BytesIO()
 prs.save(out)
 open(sys.argv[2], "wb").write(out.getvalue())
 """
+
+
+MINIMAL_DOCX = """
+import io, json, sys
+from docx import Document
+
+def build(blocks):
+    doc = Document()
+    for b in blocks:
+        kind = b["kind"]
+        if kind == "heading":
+            doc.add_heading(b["text"], b["level"])
+        elif kind == "table":
+            rows = b["rows"]
+            table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+            table.style = "Table Grid"
+            for r, row in enumerate(rows):
+                cells = table.rows[r].cells
+                for c, text in enumerate(row):
+                    cells[c].text = text
+        else:
+            doc.add_paragraph(b["text"], style=b["style"])
+    for section in doc.sections:
+        section.header.paragraphs[0].text = section.footer.paragraphs[0].text = "BANNER"
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+if __name__ == "__main__":
+    open(sys.argv[2], "wb").write(build(json.load(open(sys.argv[1]))))
+"""
+
+
+def docx_specs(job) -> list[dict]:
+    """The blocks briefgen writes for ``job``, as plain data for the minimal python-docx
+    script: the same headings, paragraphs, list items, quotes, tables and sources (a chart
+    as a table of its data: python-docx cannot write charts)."""
+    from briefgen.content.markdown import blocks_text
+    from briefgen.render.docx.plan import document_plan
+
+    out: list[dict] = []
+
+    def para(text: str, style: str = "Normal") -> None:
+        out.append({"kind": "para", "text": text, "style": style})
+
+    for b in document_plan(job).blocks:
+        if b.kind == "cover":
+            para(b.title, "Title")
+            for line in [b.kicker, b.subtitle, *b.lines]:
+                if line:
+                    para(line)
+        elif b.kind == "memo":
+            for row in b.rows:
+                para(f"{row.label}\t{row.value}")
+        elif b.kind == "heading":
+            out.append({"kind": "heading", "text": b.text, "level": b.level})
+        elif b.kind in ("summary", "text"):
+            para(blocks_text(b.text.blocks))
+        elif b.kind == "list":
+            for item in b.items:
+                para(blocks_text(item.text.blocks), "List Number" if b.numbered else "List Bullet")
+                if item.detail:
+                    para(blocks_text(item.detail.blocks))
+        elif b.kind == "quote":
+            para(b.text, "Quote")
+            para(b.attribution)
+        elif b.kind == "figure":
+            fig = b.figure
+            if fig.kind == "table":
+                rows = [list(map(str, fig.columns))] + [[str(c) for c in r] for r in fig.rows]
+            else:
+                rows = [["", *map(str, fig.categories)]] + [
+                    [s.name, *(str(v) for v in s.values)] for s in fig.series
+                ]
+            out.append({"kind": "table", "rows": rows})
+            if b.caption:
+                para(blocks_text(b.caption.blocks), "Caption")
+        elif b.kind == "timeline":
+            rows = [b.header] + [[e.date, blocks_text(e.event.blocks)] for e in b.entries]
+            out.append({"kind": "table", "rows": rows})
+        elif b.kind == "sources":
+            for e in b.entries:
+                para(f"{e.number}. {blocks_text(e.text.blocks)}")
+    return out
 
 
 def slide_specs(job) -> list[dict]:
@@ -508,6 +593,66 @@ def measure(work: Path, quick: bool, only: set[str]) -> Results:
                 f"<= 1.3x: {verdict(ratio <= 1.3)}",
             )
 
+    # -- the Word brief: cold and warm, the sample and the 20x brief, against a minimal script
+    if want("docx"):
+        long = briefs.project(work / "docx-long", {"long": briefs.scaled(20)})
+        cases = [
+            ("sample", sample, prepare(ws, None, ["press"], ["docx"]).targets[0].job),
+            (
+                "20x brief",
+                long,
+                prepare(open_workspace(long), None, ["press"], ["docx"]).targets[0].job,
+            ),
+        ]
+        (peers / "docx_peer.py").write_text(MINIMAL_DOCX)
+        peer: dict[str, Any] = {}
+        exec(compile(MINIMAL_DOCX, "docx_peer.py", "exec"), peer)  # the warm peer, in-process
+        for name, root, docx_job in cases:
+            key = name.replace(" ", "_")
+            spec = peers / f"docx-{key}.json"
+            spec.write_text(json.dumps(docx_specs(docx_job)))
+            blocks = json.loads(spec.read_text())
+
+            def cold_docx(root: Path = root, key: str = key) -> float:
+                out_dir = str(work / f"cold-docx-{key}")
+                return runner.run(
+                    bg("build", "-a", "press", "-f", "docx", "-o", out_dir, "--force"), root
+                )
+
+            def cold_peer(spec: Path = spec) -> float:
+                return runner.run([PY, "docx_peer.py", spec.name, "peer.docx"], peers)
+
+            times = runner.best((cold_docx, "briefgen"), (cold_peer, "peer"))
+            ratio = times["briefgen"] / times["peer"]
+            res.data[f"cold_docx_{key}_s"] = times["briefgen"]
+            res.add(
+                f"cold DOCX build, {name}",
+                f"{times['briefgen']:.2f} s",
+                f"minimal python-docx {times['peer']:.2f} s = {ratio:.2f}x",
+            )
+            run(docx_job)
+            peer["build"](blocks)
+            best = {"briefgen": float("inf"), "peer": float("inf")}
+            for _ in range(runner.runs):
+                started = time.perf_counter()
+                size = len(run(docx_job).data)
+                best["briefgen"] = min(best["briefgen"], time.perf_counter() - started)
+                started = time.perf_counter()
+                peer["build"](blocks)
+                best["peer"] = min(best["peer"], time.perf_counter() - started)
+            ratio = best["briefgen"] / best["peer"]
+            res.data[f"warm_docx_{key}_s"] = best["briefgen"]
+            res.add(
+                f"warm DOCX, {name} ({size // 1024} KB)",
+                f"{best['briefgen']:.3f} s",
+                f"minimal python-docx {best['peer']:.3f} s = {ratio:.2f}x",
+            )
+        res.notes.append(
+            "minimal python-docx: the same headings, paragraphs, lists, tables and sources on "
+            "python-docx's default template, charts as tables of their data (it has no charts), "
+            "no styles of its own, no fields, no alt text"
+        )
+
     # -- many documents: 1 and N workers
     if want("batch"):
         count = 4 if quick else 8
@@ -572,7 +717,7 @@ def measure(work: Path, quick: bool, only: set[str]) -> Results:
         times = runner.best((lambda: runner.run(bg("build", "-o", str(out), "-q"), sample), "t"))
         res.data["no_change_s"] = times["t"]
         res.add(
-            "build with nothing changed (9 outputs)",
+            f"build with nothing changed ({len(prepare(ws).targets)} outputs)",
             f"{times['t']:.3f} s",
             "",
             f"<= 0.3 s: {verdict(times['t'] <= 0.3)}",
@@ -681,7 +826,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated parts: startup,cold,warm,sample,scale,tagged,batch,memory,"
+        help="comma-separated parts: startup,cold,warm,sample,scale,tagged,docx,batch,memory,"
         "incremental,watch",
     )
     args = parser.parse_args()

@@ -286,6 +286,8 @@ def _needed(plan: Plan, by_format: dict[str, RenderJob]) -> list[RenderJob]:
         out.append(by_format.get("pptx") or replace(any_job, format="pptx"))
     if "html" in by_format:
         out.append(by_format["html"])
+    if "docx" in by_format:  # its template and reference are checked like the others'
+        out.append(by_format["docx"])
     return out
 
 

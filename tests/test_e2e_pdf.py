@@ -16,7 +16,7 @@ def all_text(sample_build, audience: str) -> str:
 
 def test_the_build_wrote_every_audience_and_format(sample_build):
     written = {(o.audience, o.format) for o in sample_build.result.outputs if o.status == "written"}
-    assert written == {(a, f) for a in AUDIENCES for f in ("pdf", "pptx", "html")}
+    assert written == {(a, f) for a in AUDIENCES for f in ("pdf", "pptx", "html", "docx")}
     assert sample_build.result.exit_code == 0
     for audience in AUDIENCES:
         data = sample_build.path(audience, "pdf").read_bytes()

@@ -107,7 +107,7 @@ def test_completion_script_and_candidates(project: Path, monkeypatch):
     )
     assert "_briefgen_completion" in source.output and "complete " in source.output
     assert "check" in complete("briefgen ch")
-    assert set(complete("briefgen build -f ")) == {"pdf", "pptx", "html"}
+    assert set(complete("briefgen build -f ")) == {"pdf", "pptx", "html", "docx"}
     assert complete("briefgen templates eject f") == ["formal"]
     monkeypatch.chdir(project)
     assert complete("briefgen check -a ") == ["executive", "press", "desk"]

@@ -48,7 +48,7 @@ def _ok(root: Path, *args: str) -> None:
 def test_a_failing_render_leaves_the_previous_file(project: Path):
     _ok(project, "-a", "desk")
     before = _snapshot(project)
-    assert sorted(before) == [f"output/brief/desk.{f}" for f in ("html", "pdf", "pptx")]
+    assert sorted(before) == [f"output/brief/desk.{f}" for f in ("docx", "html", "pdf", "pptx")]
     template = project / "templates" / "default" / "brief.html.j2"
     template.parent.mkdir(parents=True)
     template.write_text(BROKEN_TEMPLATE, "utf-8")
@@ -64,6 +64,7 @@ def test_a_failing_render_leaves_the_previous_file(project: Path):
     assert after["output/brief/desk.html"] == before["output/brief/desk.html"]
     assert after["output/brief/desk.pdf"] == before["output/brief/desk.pdf"]
     assert after["output/brief/desk.pptx"] != before["output/brief/desk.pptx"]  # it rendered
+    assert after["output/brief/desk.docx"] != before["output/brief/desk.docx"]
     assert not temp_files(project)
 
 
@@ -150,7 +151,7 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path, canary:
     _ok(first)
     _ok(second, "-j", "0")  # in this process rather than in workers: the same bytes too
     a, b = _snapshot(first), _snapshot(second)
-    assert sorted(a) == sorted(b) and len(a) == 6
+    assert sorted(a) == sorted(b) and len(a) == 8  # two audiences, four formats
     for name in a:
         assert a[name] == b[name], f"{name} differs between two builds"
     _ok(first, "--force")
