@@ -40,7 +40,12 @@ def render_docx(job: RenderJob) -> Rendered:
 
 def build_document(job: RenderJob, plan: DocumentPlan) -> tuple[bytes, list[str]]:
     from briefgen.messages import catalogue
-    from briefgen.render.docx.builder import DocxBuilder, banner_paragraph, page_field
+    from briefgen.render.docx.builder import (
+        DocxBuilder,
+        banner_paragraph,
+        new_paragraph,
+        page_field,
+    )
     from briefgen.render.docx.styles import resolve
 
     settings = job.tset.settings.docx
@@ -63,10 +68,10 @@ def build_document(job: RenderJob, plan: DocumentPlan) -> tuple[bytes, list[str]
     page_label = labels.get("page_of", "Page {page} of {pages}")
     for header, footer in _headers_and_footers(document):
         banner_paragraph(header, styles["banner"], job.view.classification)
-        numbers = footer.add_paragraph(style=styles["footer"])
+        numbers = new_paragraph(footer, styles["footer"])
         numbers.alignment = 1  # centred
         page_field(numbers, page_label)
-        footer.add_paragraph(style=styles["banner"]).add_run(job.view.classification)
+        new_paragraph(footer, styles["banner"]).add_run(job.view.classification)
     set_core_properties(document.core_properties, job.view)
     out = io.BytesIO()
     try:

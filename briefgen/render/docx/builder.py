@@ -106,7 +106,7 @@ class DocxBuilder:
     def _add_heading(self, block: P.Heading) -> None:
         p = self._para(None, f"heading{block.level}")
         if block.number:
-            p.add_run(block.number + " ", self.styles["heading_number"])
+            _styled_run(p.add_run(block.number + " "), self.styles["heading_number"])
         p.add_run(block.text)
 
     def _add_text(self, block: P.Text) -> None:
@@ -176,7 +176,7 @@ class DocxBuilder:
     # ------------------------------------------------------------ text
 
     def _para(self, text: str | None, role: str) -> Any:
-        p = self.doc.add_paragraph(style=self.styles[role])
+        p = new_paragraph(self.doc, self.styles[role])
         if text:
             p.add_run(text)
         return p
@@ -199,13 +199,13 @@ class DocxBuilder:
         target = container or self.doc
         for block in blocks:
             if isinstance(block, Para):
-                p = target.add_paragraph(style=self.styles[role])
+                p = new_paragraph(target, self.styles[role])
                 self._spans(p, (*prefix, *block.spans) if not out else block.spans)
                 out.append(p)
                 continue
             out += self._list_block(block, role, target, inline_lists)
         if not out and prefix:
-            p = target.add_paragraph(style=self.styles[role])
+            p = new_paragraph(target, self.styles[role])
             self._spans(p, prefix)
             out.append(p)
         if out and cites:
@@ -221,11 +221,11 @@ class DocxBuilder:
                     out += self._list_block(part, role, target, inline)
                     continue
                 if inline:
-                    p = target.add_paragraph(style=self.styles[role])
+                    p = new_paragraph(target, self.styles[role])
                     self._spans(p, ((Span(f"{mark}\u00a0") if i == 0 else Span("")), *part.spans))
                 else:
-                    p = target.add_paragraph(
-                        style=self.styles["number2" if block.ordered else "bullet2"]
+                    p = new_paragraph(
+                        target, self.styles["number2" if block.ordered else "bullet2"]
                     )
                     self._spans(p, part.spans)
                 out.append(p)
@@ -243,8 +243,8 @@ class DocxBuilder:
                 continue
             self._run(paragraph, span)
 
-    def _run(self, paragraph: Any, span: Span, style: Any = None) -> Any:
-        run = paragraph.add_run(span.text, style)
+    def _run(self, paragraph: Any, span: Span) -> Any:
+        run = paragraph.add_run(span.text)
         if span.bold:
             run.bold = True
         if span.italic:
@@ -259,7 +259,7 @@ class DocxBuilder:
         rid = self.doc.part.relate_to(span.href, RT.HYPERLINK, is_external=True)
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), rid)
-        run = self._run(paragraph, span, self.styles["hyperlink"])
+        run = _styled_run(self._run(paragraph, span), self.styles["hyperlink"])
         if self.styles["hyperlink"] is None:
             run.font.underline = True
         run._r.addprevious(link)
@@ -282,7 +282,7 @@ class DocxBuilder:
         self.charts += 1
         xml, workbook = chart_xml(figure, self.colors, self.lang, self.font)
         rid = add_chart_part(self.doc.part, self.charts, xml, workbook)
-        p = self.doc.add_paragraph(style=self.styles["figure"])
+        p = new_paragraph(self.doc, self.styles["figure"])
         p.paragraph_format.keep_with_next = keep_next
         drawing = OxmlElement("w:drawing")
         alt = figure.alt or figure.title
@@ -336,7 +336,7 @@ class DocxBuilder:
 
     def _cell_text(self, cell: Any, text: str, role: str = "cell") -> None:
         p = cell.paragraphs[0]
-        p.style = self.styles[role]
+        _set_style(p, self.styles[role])
         if text:
             p.add_run(text)
 
@@ -371,7 +371,7 @@ class DocxBuilder:
     def _logo(self) -> None:
         if self.logo is None:
             return
-        p = self.doc.add_paragraph(style=self.styles["figure"])
+        p = new_paragraph(self.doc, self.styles["figure"])
         p.alignment = 2  # right, where the PDF's cover has it
         run = p.add_run()
         run.add_picture(io.BytesIO(self.logo.data), width=Mm(self.logo.width_mm))
@@ -389,6 +389,28 @@ class DocxBuilder:
         num = numbering.add_num(abstract)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return num.numId
+
+
+def new_paragraph(container: Any, style: Any) -> Any:
+    """A paragraph at the end of ``container`` (the document, a cell, a header) in ``style``.
+
+    Giving python-docx the style object makes it look up the default style among all of the
+    reference's styles on every call, two thirds of the time of a long brief: the style's id
+    is written directly instead (the same XML)."""
+    paragraph = container.add_paragraph()
+    _set_style(paragraph, style)
+    return paragraph
+
+
+def _set_style(paragraph: Any, style: Any) -> None:
+    paragraph._p.style = style.style_id if style is not None else None
+
+
+def _styled_run(run: Any, style: Any) -> Any:
+    """``run`` in character ``style`` (by id, as :func:`new_paragraph` does)."""
+    if style is not None:
+        run._r.style = style.style_id
+    return run
 
 
 def _body_font(document: Any) -> str | None:
@@ -458,7 +480,7 @@ def banner_paragraph(container: Any, role_style: Any, text: str) -> Any:
         p = paragraphs[0].insert_paragraph_before()
     else:
         p = container.add_paragraph()
-    p.style = role_style
+    _set_style(p, role_style)
     p.add_run(text)
     return p
 
