@@ -401,3 +401,16 @@ def test_the_template_a_reference_was_made_from_is_not_linked_into_briefs(tmp_pa
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         everything = b"".join(archive.read(n) for n in archive.namelist())
     assert b"Ministry.dotm" not in everything and b"attachedTemplate" not in everything
+
+
+def test_a_reference_without_a_standard_style_builds_and_check_says_so(tmp_path):
+    document = _plain_reference()
+    title = document.styles["Title"].element
+    title.getparent().remove(title)
+    root = _project(tmp_path)
+    _corporate(root, _bytes(document))
+    built = CliRunner().invoke(cli, ["-C", str(root), "build", "-a", "press"])
+    assert built.exit_code == 0, built.output
+    checked = CliRunner().invoke(cli, ["-C", str(root), "check", "-a", "press"])
+    line = next(x for x in checked.output.splitlines() if "docx.style" in x or "'Title'" in x)
+    assert "warning" in line and "Title" in line

@@ -110,7 +110,17 @@ class DocxBuilder:
         p.add_run(block.text)
 
     def _add_text(self, block: P.Text) -> None:
+        if block.style == "colophon":  # never alone on a last page: it takes the line before
+            last = self._last_paragraph()
+            if last is not None:
+                last.get_or_add_pPr().keepNext_val = True
         self._markdown(block.text.blocks, block.style)
+
+    def _last_paragraph(self) -> Any:
+        """The body's last paragraph (``w:p``) so far, or None if the body ends otherwise."""
+        body = self.doc.element.body
+        children = [c for c in body[-2:] if c.tag != qn("w:sectPr")]
+        return children[-1] if children and children[-1].tag == qn("w:p") else None
 
     def _add_list(self, block: P.ItemList) -> None:
         num_id = self._restarted_numbering() if block.numbered else None
