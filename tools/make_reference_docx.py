@@ -281,8 +281,8 @@ def _styles(doc, look: Look) -> None:
     _numbered(doc.styles["List Number 2"], 2, 1)
     _para(_style(doc, "Detail"), size=small + 0.5, color=s.muted, left=6, after=4)
     labelled = _style(doc, "Numbered Paragraph", "Body Text")
-    _para(labelled, left=10, hanging=10, after=6)
-    _tab(labelled, 10)
+    _para(labelled, left=12, hanging=12, after=6)  # room for "12.10"
+    _tab(labelled, 12)
     quote = _style(doc, "Quote")
     _para(quote, size=s.size + 0.5, color=s.primary, italic=not s.serif, before=6, after=2)
     _para(quote, left=6 if not s.serif else 10)
