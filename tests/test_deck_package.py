@@ -20,7 +20,8 @@ from support import make_brief, make_project
 from briefgen.audience import select
 from briefgen.files import FileTree
 from briefgen.render import RenderJob
-from briefgen.render.deck import _shared, package_bytes, rels_xml, render_deck
+from briefgen.render.deck import _shared, render_deck
+from briefgen.render.deck.adapter import package_bytes, rels_xml
 from briefgen.render.deck.fit import Paragraph, Run
 from briefgen.render.deck.text import set_text, write
 from briefgen.templates import load_set

@@ -16,16 +16,13 @@ from functools import cached_property
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.slide import CT_NotesSlide, CT_Slide
-from pptx.parts.chart import ChartPart
-from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Inches
 
 from briefgen.colors import text_on
+from briefgen.render.deck import adapter
 from briefgen.render.deck import plan as P
 from briefgen.render.deck.figures import add_chart, add_table, layout_table
 from briefgen.render.deck.fit import (
@@ -176,23 +173,13 @@ class DeckBuilder:
         layout = self.layouts[kind]
         key = str(layout.part.partname)
         proto = self.prototypes.get(key)
-        ids = self.prs.slides._sldIdLst
-        if proto is None:
+        if proto is None or not adapter.FAST:
             slide = self.prs.slides.add_slide(layout)
-            self.prototypes[key] = deepcopy(slide._element)
-            self._top_slide_id = max(int(i.get("id")) for i in ids.iterchildren(_SLD_ID))
+            self.prototypes[key] = deepcopy(adapter.element(slide))
+            self._top_slide_id = adapter.top_slide_id(self.prs)
             return slide
-        presentation = self.prs.part
-        part = SlidePart(
-            presentation._next_slide_partname, CT.PML_SLIDE, presentation.package, deepcopy(proto)
-        )
-        part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-        # A new part has no relationship yet, and slide ids only grow: python-pptx's own calls
-        # search every relationship and every slide id for each slide, O(n²) over a deck.
-        rid = presentation.rels._add_relationship(RT.SLIDE, part)
-        self._top_slide_id += 1
-        ids._add_sldId(id=self._top_slide_id, rId=rid)
-        return part.slide
+        self._top_slide_id += 1  # slide ids only grow
+        return adapter.add_slide_copy(self.prs, layout, proto, self._top_slide_id)
 
     def _number(self) -> int:
         return len(self.prs.slides)
@@ -226,7 +213,7 @@ class DeckBuilder:
         if ph is None:
             return
         if not text:
-            ph._element.getparent().remove(ph._element)
+            adapter.element(ph).getparent().remove(adapter.element(ph))
             return
         box = self._rect(kind, "title", ph).text_box()
         largest = self.style.title_size * (1.35 if kind in ("title", "section") else 1.0)
@@ -275,28 +262,18 @@ class DeckBuilder:
         if not notes:
             return
         proto = self.prototypes.get("notes")
-        if proto is None:
+        if proto is None or not adapter.FAST:
             frame = slide.notes_slide.notes_text_frame
-            self.prototypes["notes"] = deepcopy(slide.notes_slide._element)
-            set_text(frame._txBody, notes)
+            self.prototypes["notes"] = deepcopy(adapter.element(slide.notes_slide))
+            set_text(adapter.tx_body(frame), notes)
             return
-        package = slide.part.package
-        part = NotesSlidePart(
-            package.next_partname("/ppt/notesSlides/notesSlide%d.xml"),
-            CT.PML_NOTES_SLIDE,
-            package,
-            deepcopy(proto),
-        )
-        part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
-        body = _notes_body(part._element)
+        body = _notes_body(adapter.add_notes_copy(slide, proto))
         if body is not None:  # None: a notes master without a notes placeholder
             set_text(body, notes)
 
     def _remove_empty_placeholders(self, slide: Slide) -> None:
         """Placeholders left without text would show "Click to add text" in PowerPoint."""
-        for sp in list(slide.shapes._spTree.iterchildren(SP)):
+        for sp in list(adapter.sp_tree(slide.shapes).iterchildren(SP)):
             if sp.find(PH) is None:
                 continue
             body = sp.find(_TX_BODY)
@@ -646,7 +623,7 @@ class DeckBuilder:
                 self._logo(slide, large=False)
         marks = self._draw_marks(slides[0], classification, f"1 / {len(slides)}")
         for n, slide in enumerate(slides[1:], start=2):
-            tree = slide.shapes._spTree
+            tree = adapter.sp_tree(slide.shapes)
             next_id = max((int(i) for i in tree.xpath(".//p:cNvPr/@id")), default=1) + 1
             for element in marks:
                 copy = deepcopy(element)
@@ -655,9 +632,8 @@ class DeckBuilder:
                 if copy.xpath("./*[1]/p:cNvPr/@name") == ["Slide number"]:
                     copy.xpath(".//a:t")[0].text = f"{n} / {len(slides)}"
                 tree.append(copy)
-        for part in self.prs.part.package.iter_parts():
-            if isinstance(part, SlidePart | NotesSlidePart | ChartPart):
-                set_language(part._element, lang)
+        for xml in adapter.text_parts(self.prs):
+            set_language(xml, lang)
 
     def _logo(self, slide: Slide, *, large: bool) -> None:
         """The theme's logo: large at the top right of a title slide, small at the bottom
@@ -676,7 +652,7 @@ class DeckBuilder:
         )
         picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), left, top, w, h)
         picture.name = "Logo"
-        picture._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", self.logo.alt)
+        adapter.element(picture).xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", self.logo.alt)
 
     def _draw_marks(self, slide: Slide, classification: str, number: str) -> list:
         """Draw the slide number and the banners on ``slide``; returns their elements.
@@ -728,4 +704,4 @@ class DeckBuilder:
             )
             shape.text_frame.word_wrap = False
             shapes.append(shape)
-        return [shape._element for shape in shapes]
+        return [adapter.element(shape) for shape in shapes]

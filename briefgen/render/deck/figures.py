@@ -6,14 +6,11 @@ continue on the next slide, with the header repeated, when they do not fit.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pptx.chart.data import CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR
 from pptx.slide import Slide
@@ -21,6 +18,7 @@ from pptx.util import Pt
 
 from briefgen.colors import text_on
 from briefgen.model import ChartFigure
+from briefgen.render.deck import adapter
 from briefgen.render.deck.fit import Measurer, Run
 from briefgen.render.deck.layouts import EMU_PER_PT, INSET_X, INSET_Y, Rect
 from briefgen.render.deck.text import plain, rgb
@@ -34,48 +32,11 @@ CHART_TYPES = {
 }
 
 
-# XlsxWriter's write() guesses: a string starting with "=" becomes a formula, one that looks
-# like a URL (http:, mailto:, external: for local files) a hyperlink, and "1e3" a number if
-# asked. Chart categories and series names are the content author's text, so none of that.
-LITERAL_CELLS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-
-
-class _LiteralWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's chart workbook writer, with every cell written as the literal it is.
-
-    The workbook embedded in a chart is what PowerPoint's "Edit Data" opens in Excel: a
-    category named ``=HYPERLINK("http://…")`` or ``=cmd|' /C calc'!A0`` would be a live
-    formula (DDE) there. python-pptx opens the workbook with XlsxWriter's defaults and has no
-    option for this, so the one method that opens it is replaced.
-    """
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
-        from xlsxwriter import Workbook
-
-        workbook = Workbook(xlsx_file, {"in_memory": True, **LITERAL_CELLS})
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
-
-
-class _LiteralChartData(CategoryChartData):
-    """Category chart data whose workbook holds literal strings and numbers only."""
-
-    @property
-    def _workbook_writer(self) -> CategoryWorkbookWriter:
-        return _LiteralWorkbookWriter(self)
-
-
 def set_alt_text(shape: Any, text: str) -> None:
     """The shape's alternative text (``descr`` of its ``cNvPr``), what PowerPoint shows under
     "Alt Text" and screen readers read: python-pptx has no API for it."""
     if text:
-        shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+        adapter.element(shape).xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
 @dataclass(frozen=True)
@@ -94,7 +55,7 @@ SLIDE_TEXT = ChartText()
 
 def chart_data(figure: ChartFigure) -> CategoryChartData:
     """The chart's data as python-pptx writes it into the chart XML and its workbook."""
-    data = _LiteralChartData(number_format="#,##0.##")
+    data = adapter.LiteralChartData(number_format="#,##0.##")
     data.categories = list(figure.categories)
     for series in figure.series:
         data.add_series(series.name, list(series.values))

@@ -19,6 +19,7 @@ from pptx.slide import SlideLayout
 from pptx.util import Emu, Inches
 
 from briefgen.errors import InputError
+from briefgen.render.deck import adapter
 from briefgen.render.deck.fit import Box
 from briefgen.render.deck.plan import KINDS
 from briefgen.templates import TemplateSet
@@ -103,10 +104,7 @@ def _check_self_contained(ref: str, prs: PresentationType) -> None:
 
 def _drop_slides(prs: PresentationType) -> None:
     """Remove the reference deck's own slides (its samples); keep masters and layouts."""
-    ids = prs.slides._sldIdLst
-    for sld_id in list(ids):
-        prs.part.drop_rel(sld_id.rId)
-        ids.remove(sld_id)
+    adapter.drop_slides(prs)
 
 
 def all_layouts(prs: PresentationType) -> list[SlideLayout]:
@@ -177,12 +175,12 @@ def find_placeholder(slide, types: tuple[PP_PLACEHOLDER, ...], idx: int | None =
     resolves the type of every placeholder on the slide, for each question asked.
     """
     wanted = {t.xml_value for t in types if t.xml_value}
-    for sp in slide.shapes._spTree.iterchildren(SP):
+    for sp in adapter.sp_tree(slide.shapes).iterchildren(SP):
         ph = sp.find(PH)
         if ph is None or ph.get("type", "obj") not in wanted:
             continue
         if idx is None or int(ph.get("idx", "0")) == idx:
-            return slide.shapes._shape_factory(sp)
+            return adapter.shape_of(slide.shapes, sp)
     return None
 
 

@@ -20,6 +20,7 @@ from pptx.text.text import TextFrame
 from pptx.util import Pt
 
 from briefgen.links import allowed_link
+from briefgen.render.deck import adapter
 from briefgen.render.deck.fit import Paragraph, Run, space_before
 from briefgen.render.deck.layouts import BULLET_INDENT, EMU_PER_PT, PH
 
@@ -60,7 +61,7 @@ def write(
     Autofit is switched off: the builder has measured the text, and PowerPoint's shrink-on-
     overflow would make the printed deck differ from what was checked.
     """
-    body = frame._txBody
+    body = adapter.tx_body(frame)
     placeholder = body.getparent().find(PH) is not None
     _no_autofit(body.find(A + "bodyPr"), anchor)
     for old in body.findall(A + "p"):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from briefgen.render.deck import adapter
 from briefgen.render.ooxml import recolored_theme
 
 
@@ -27,4 +28,4 @@ def apply_colors(prs, primary: str | None, accent: str | None) -> None:
         part = master.part.part_related_by(RT.THEME)
         blob = recolored_theme(part.blob, primary, accent)
         if blob is not None:  # the theme is a plain part to python-pptx (bytes, not XML)
-            part._blob = blob
+            adapter.set_blob(part, blob)

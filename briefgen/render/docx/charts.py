@@ -35,15 +35,12 @@ def chart_xml(
 ) -> tuple[bytes, bytes]:
     """The chart part's XML (its workbook related as ``rId1``) and the workbook's bytes, its
     text in the document's ``font`` and ``lang``, with no frame around it."""
-    from pptx.chart.chart import Chart
-    from pptx.chart.xmlwriter import ChartXmlWriter
-    from pptx.oxml import parse_xml
-
+    from briefgen.render.deck.adapter import chart_space
     from briefgen.render.deck.figures import CHART_TYPES, ChartText, chart_data, style_chart
 
     data = chart_data(figure)
-    space = parse_xml(ChartXmlWriter(CHART_TYPES[figure.chart], data).xml.encode("utf-8"))
-    style_chart(Chart(space, None), figure, colors, ChartText(9, 8, 8, 8.5, font))
+    space, chart = chart_space(CHART_TYPES[figure.chart], data)
+    style_chart(chart, figure, colors, ChartText(9, 8, 8, 8.5, font))
     frame = etree.SubElement(space, f"{{{_C}}}spPr")  # after c:chart, before c:txPr
     etree.SubElement(etree.SubElement(frame, f"{{{_A}}}ln"), f"{{{_A}}}noFill")
     space.chart.addnext(frame)
