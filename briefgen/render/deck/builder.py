@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -39,18 +40,19 @@ from briefgen.render.deck.fit import (
     paragraphs_from,
 )
 from briefgen.render.deck.layouts import (
-    BODY_TYPES,
     BULLET_INDENT,
     INSET_Y,
     P_NS,
     PH,
     SP,
     TITLE_TYPES,
+    BodyRef,
     Rect,
+    body_ref,
     content_rect,
     emu,
+    find_body,
     find_placeholder,
-    placeholder,
     rect_of,
 )
 from briefgen.render.deck.text import plain, rgb, set_language, set_text, write
@@ -152,7 +154,8 @@ class DeckBuilder:
     # blank slides to copy, by layout part name, the blank notes slide under "notes", and
     # where things sit on each layout, by (layout part name, role).
     prototypes: dict[str, CT_Slide | CT_NotesSlide] = field(default_factory=dict)
-    rects: dict[tuple[str, str], Rect] = field(default_factory=dict)
+    rects: dict[tuple[str, str], Any] = field(default_factory=dict)  # Rect, BodyRef
+    _kinds: dict[str, str] = field(default_factory=dict)  # slide part name -> slide kind
     findings: list[Finding] = field(default_factory=list)
     # (first, last) deck slide number of each plan slide, in plan order
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -177,9 +180,11 @@ class DeckBuilder:
             slide = self.prs.slides.add_slide(layout)
             self.prototypes[key] = deepcopy(adapter.element(slide))
             self._top_slide_id = adapter.top_slide_id(self.prs)
-            return slide
-        self._top_slide_id += 1  # slide ids only grow
-        return adapter.add_slide_copy(self.prs, layout, proto, self._top_slide_id)
+        else:
+            self._top_slide_id += 1  # slide ids only grow
+            slide = adapter.add_slide_copy(self.prs, layout, proto, self._top_slide_id)
+        self._kinds[str(slide.part.partname)] = kind
+        return slide
 
     def _number(self) -> int:
         return len(self.prs.slides)
@@ -232,8 +237,15 @@ class DeckBuilder:
         self.findings.append(Finding(self._number(), shape, message))
 
     def _body(self, slide: Slide):
-        """The slide's body placeholder (idx 1), or None."""
-        return find_placeholder(slide, BODY_TYPES, idx=1)
+        """The slide's body placeholder (its layout's, by type and size), or None."""
+        kind = self._kinds.get(str(slide.part.partname))
+        return find_body(slide, self._body_ref(kind)) if kind else None
+
+    def _body_ref(self, kind: str) -> BodyRef | None:
+        key = (str(self.layouts[kind].part.partname), "body placeholder")
+        if key not in self.rects:
+            self.rects[key] = body_ref(self.layouts[kind])
+        return self.rects[key]
 
     def _layout_rect(self, kind: str, role: str, find: Callable[[], Rect]) -> Rect:
         """Where ``role`` sits on ``kind`` slides: the same on every slide of the kind (it is
@@ -319,13 +331,11 @@ class DeckBuilder:
             first += sum(1 for p in page.paragraphs if p.level == 0 and p.bullet)
 
     def _paged_rect(self, kind: str) -> Rect:
-        """The layout's body placeholder (idx 1), else the content area below the title."""
+        """The layout's body placeholder, else the content area below the title."""
 
         def find() -> Rect:
-            body_ph = placeholder(self.layouts[kind], BODY_TYPES)
-            if body_ph is not None and body_ph.placeholder_format.idx == 1:
-                return rect_of(body_ph)
-            return self._content_rect(kind)
+            ref = self._body_ref(kind)
+            return ref.rect if ref is not None else self._content_rect(kind)
 
         return self._layout_rect(kind, "paged", find)
 

@@ -188,11 +188,64 @@ def rect_of(shape) -> Rect:
     return Rect(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
 
 
+# Placeholder types (ph/@type; absent means "obj") that hold a layout's body text.
+BODY_PH_TYPES = ("body", "obj", "subTitle")
+# Placeholders a new slide does not get from its layout (python-pptx does not clone them).
+_NOT_CLONED = ("dt", "ftr", "sldNum")
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """Which placeholder of a slide is its body: the ``nth`` (from 0) with index ``idx``."""
+
+    idx: int
+    nth: int
+    rect: Rect
+
+
+def body_ref(layout: SlideLayout) -> BodyRef | None:
+    """The layout's body placeholder: its largest body, content or subtitle placeholder, by
+    type and size, whatever its index. Templates number them 1, 10, 13…; some have none,
+    and some give two placeholders one index (then the size decides, and which of the two)."""
+    best: BodyRef | None = None
+    seen: dict[int, int] = {}
+    for sp in adapter.sp_tree(layout.shapes).iterchildren(SP):
+        ph = sp.find(PH)
+        if ph is None or ph.get("type", "obj") in _NOT_CLONED:
+            continue
+        idx = int(ph.get("idx", "0"))
+        nth = seen[idx] = seen.get(idx, -1) + 1
+        if ph.get("type", "obj") not in BODY_PH_TYPES:
+            continue
+        shape = adapter.shape_of(layout.shapes, sp)
+        if shape.width is None or shape.height is None:
+            continue
+        rect = rect_of(shape)
+        if best is None or rect.width * rect.height > best.rect.width * best.rect.height:
+            best = BodyRef(idx, nth, rect)
+    return best
+
+
+def find_body(slide, ref: BodyRef | None):
+    """The slide's placeholder that ``ref`` names (its layout's body), or None."""
+    if ref is None:
+        return None
+    n = -1
+    for sp in adapter.sp_tree(slide.shapes).iterchildren(SP):
+        ph = sp.find(PH)
+        if ph is None or int(ph.get("idx", "0")) != ref.idx:
+            continue
+        n += 1
+        if n == ref.nth:
+            return adapter.shape_of(slide.shapes, sp)
+    return None
+
+
 def content_rect(prs: PresentationType, layout: SlideLayout) -> Rect:
     """Where content goes on ``layout``: its body placeholder, else below its title."""
-    body = placeholder(layout, (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))
-    if body is not None and body.placeholder_format.idx == 1:
-        return rect_of(body)
+    body = body_ref(layout)
+    if body is not None and placeholder(layout, TITLE_TYPES) is not None:
+        return body.rect
     slide_w, slide_h = int(prs.slide_width), int(prs.slide_height)
     margin = int(slide_w * 0.045)
     title = placeholder(layout, TITLE_TYPES)
