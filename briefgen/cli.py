@@ -805,6 +805,55 @@ def templates_eject(state: State, name: str, as_name: str | None, force: bool) -
         )
 
 
+@templates.command("inspect", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--write",
+    "write_to",
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    metavar="SET",
+    help="Draft templates/SET/ (default: the file's name) with the file as its reference "
+    "deck and a template.yaml mapping slide kinds onto its layouts.",
+)
+@click.pass_obj
+@_errors
+def templates_inspect(state: State, file: Path, write_to: str | None) -> None:
+    """What PowerPoint template FILE offers: masters, layouts, placeholders (type, index,
+    position, size) and the layout each slide kind would use, with what is missing."""
+    from briefgen.render.deck.inspect import draft_settings, inspect, render_text
+
+    report = inspect(file)
+    click.echo(render_text(report))
+    if write_to is None:
+        return
+    from briefgen.errors import InputError
+    from briefgen.model import SLUG_RE
+    from briefgen.project import find_root
+
+    name = _slug(file.stem) if write_to == "-" else write_to
+    if not re.fullmatch(SLUG_RE, name):
+        raise InputError(f"--write {name}: a set name is lower-case letters, digits and '-'")
+    root = find_root(Path(state.project) if state.project else Path.cwd())
+    if root is None:  # the config need not load yet: it may name the set being drafted
+        raise InputError("templates inspect --write: no briefgen.yaml here or above")
+    target = root / "templates" / name
+    if (target / "template.yaml").exists():
+        raise InputError(f"{target / 'template.yaml'}: already there; not overwritten")
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "reference.pptx").write_bytes(file.read_bytes())
+    (target / "template.yaml").write_text(draft_settings(report, "reference.pptx"), "utf-8")
+    click.echo(
+        f"wrote {os.path.relpath(target)}/template.yaml and reference.pptx: set "
+        f"'template: {name}' for an audience in briefgen.yaml"
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "corporate"
+
+
 def main() -> None:
     """The command line, as a function: exits through ``SystemExit`` like any Click command."""
     cli(prog_name="briefgen")

@@ -64,6 +64,9 @@ class DeckSettings(Model):
     """How the deck builder uses this set's reference deck."""
 
     reference: Line | None = "reference.pptx"
+    # The master whose layouts a layout name means first, when a deck has several masters
+    # with layouts of the same names (briefgen templates inspect lists them).
+    master: Line | None = None
     layouts: dict[str, Line] = {}
     font: Line = "Calibri"
     metrics: dict[Literal["regular", "bold"], Line] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -109,3 +110,83 @@ def test_a_layout_without_a_body_placeholder_gets_a_text_box_below_the_title(tmp
     slides, boxes = _bodies(out / "corp.pptx")
     base_slides, _ = _bodies(out / "base.pptx")
     assert boxes > 0 and slides >= base_slides
+
+
+GERMAN = {
+    "Title Slide": "Titelfolie",
+    "Title and Content": "Titel und Inhalt",
+    "Section Header": "Abschnittsüberschrift",
+    "Title Only": "Nur Titel",
+}
+
+
+def _german(path: Path) -> None:
+    prs = Presentation(str(REFERENCE))
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            if layout.name in GERMAN:
+                adapter.element(layout).cSld.set("name", GERMAN[layout.name])
+    prs.save(str(path))
+
+
+def test_inspect_lists_layouts_and_drafts_a_mapping_that_builds(tmp_path):
+    root = tmp_path / "p"
+    (root / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "us-azerbaijan.yaml", root / "content")
+    (root / "briefgen.yaml").write_text(
+        "formats: [pptx]\naudiences:\n  press: {title: Press, template: ministerium}\n"
+    )
+    deck = tmp_path / "Ministerium.pptx"
+    _german(deck)
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["-C", str(root), "templates", "inspect", str(deck)])
+    assert shown.exit_code == 0, shown.output
+    assert "layout 'Titel und Inhalt', body idx 1" in shown.output
+    assert re.search(r"title\s+idx 0\s+at\s+[\d.]+,\s+[\d.]+ in", shown.output)
+    assert re.search(r"bullets\s+-> 'Titel und Inhalt' \(by its placeholders\)", shown.output)
+    assert re.search(r"title\s+-> 'Titelfolie'", shown.output)
+    assert re.search(r"chart\s+-> 'Nur Titel'", shown.output)
+    assert re.search(r"section\s+-> 'Abschnittsüberschrift'", shown.output)
+    assert "MISSING" not in shown.output
+    # Without a mapping the build names the missing layout; with the draft it builds.
+    written = runner.invoke(
+        cli, ["-C", str(root), "templates", "inspect", str(deck), "--write", "ministerium"]
+    )
+    assert written.exit_code == 0, written.output
+    settings = (root / "templates" / "ministerium" / "template.yaml").read_text()
+    assert 'bullets: "Titel und Inhalt"' in settings and "metrics" not in settings
+    built = runner.invoke(cli, ["-C", str(root), "build"])
+    assert built.exit_code == 0, built.output
+    prs = Presentation(str(root / "output" / "us-azerbaijan" / "press.pptx"))
+    used = {s.slide_layout.name for s in prs.slides}
+    assert used <= set(GERMAN.values()) and "Titel und Inhalt" in used
+    again = runner.invoke(
+        cli, ["-C", str(root), "templates", "inspect", str(deck), "--write", "ministerium"]
+    )
+    assert again.exit_code == 2 and "not overwritten" in again.output
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        (b"presentationml.template.main+xml", 0),
+        (b"presentationml.presentation.macroEnabled.main+xml", 2),
+    ],
+)
+def test_templates_and_macro_files_under_a_pptx_name(tmp_path, content_type, expected):
+    import zipfile
+
+    data = REFERENCE.read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b"presentationml.presentation.main+xml", content_type)
+            target.writestr(info.filename, body)
+    deck = tmp_path / "corporate.pptx"
+    deck.write_bytes(out.getvalue())
+    result = CliRunner().invoke(cli, ["templates", "inspect", str(deck)])
+    assert result.exit_code == expected, result.output
+    if expected:
+        assert "macro-enabled" in result.output and "Traceback" not in result.output

@@ -61,12 +61,7 @@ def open_reference(tset: TemplateSet) -> tuple[PresentationType, bytes]:
     if ref:
         data = tset.read(ref)
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        try:
-            prs = Presentation(io.BytesIO(data))
-        except Exception as exc:  # python-pptx raises many types for a bad package
-            raise InputError(
-                f"{ref}: not a readable PowerPoint file ({type(exc).__name__})"
-            ) from None
+        prs = open_presentation(ref, data)
     else:
         prs = Presentation()
     _drop_slides(prs)
@@ -74,6 +69,43 @@ def open_reference(tset: TemplateSet) -> tuple[PresentationType, bytes]:
         _check_self_contained(ref, prs)
         _SELF_CONTAINED.add(digest)
     return prs, digest
+
+
+_PML = "application/vnd.openxmlformats-officedocument.presentationml."
+_AS_PRESENTATION = (b"template.main+xml", b"slideshow.main+xml")  # .potx, .ppsx
+
+
+def open_presentation(name: str, data: bytes) -> PresentationType:
+    """``data`` opened by python-pptx. A PowerPoint template (``.potx``) or show (``.ppsx``)
+    saved under a ``.pptx`` name opens as the presentation it describes; a macro-enabled
+    file (``.pptm``, ``.potm``) is refused: briefgen never copies macros into a deck."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise InputError(f"{name}: not a PowerPoint file (.pptx) or template (.potx)") from None
+    if b"macroEnabled" in types:
+        raise InputError(
+            f"{name}: a macro-enabled PowerPoint file (.pptm/.potm); save it as a "
+            "PowerPoint presentation (.pptx) without macros and use that"
+        )
+    main = (_PML + "presentation.main+xml").encode()
+    other = next((t for t in _AS_PRESENTATION if _PML.encode() + t in types), None)
+    if other is not None:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in archive.infolist():
+                body = archive.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    body = body.replace(_PML.encode() + other, main)
+                target.writestr(info.filename, body)
+        data = out.getvalue()
+    try:
+        return Presentation(io.BytesIO(data))
+    except Exception as exc:  # python-pptx raises many types for a bad package
+        raise InputError(f"{name}: not a readable PowerPoint file ({type(exc).__name__})") from None
 
 
 _SELF_CONTAINED: set[bytes] = set()  # digests of reference decks found self-contained
@@ -113,9 +145,20 @@ def all_layouts(prs: PresentationType) -> list[SlideLayout]:
 
 def layout_map(prs: PresentationType, tset: TemplateSet, kinds: set[str]) -> dict[str, SlideLayout]:
     """The layout for each slide kind used; raises listing the deck's layouts if one is missing."""
-    by_name = {}
-    for layout in all_layouts(prs):
-        by_name.setdefault(layout.name, layout)
+    by_name: dict[str, SlideLayout] = {}
+    master = tset.settings.deck.master
+    masters = [m for m in prs.slide_masters if master is None or m.name == master]
+    if not masters:
+        known = ", ".join(repr(m.name) for m in prs.slide_masters)
+        raise InputError(
+            f"template set '{tset.name}': deck.master '{master}' is not a master of "
+            f"{tset.settings.deck.reference}; its masters are: {known}"
+        )
+    # The chosen master's layouts first, then the others' (a kind may use another master).
+    others = [m for m in prs.slide_masters if m not in masters]
+    for m in (*masters, *others):
+        for layout in m.slide_layouts:
+            by_name.setdefault(layout.name, layout)
     wanted = tset.settings.deck.layouts
     unknown_kinds = sorted(set(wanted) - set(KINDS))
     if unknown_kinds:
