@@ -42,6 +42,23 @@ def text_on(background: str) -> str:
     return LIGHT if contrast(LIGHT, background) >= contrast(DARK, background) else DARK
 
 
+def readable(color: str, background: str | None, minimum: float = 4.5) -> str:
+    """``color``, or the nearest mix of it with white or near-black (whichever reads on
+    ``background``) that reaches ``minimum`` contrast there: navy quotes on a template's
+    black slides become a light blue-grey, not invisible. Unknown backgrounds keep it."""
+    if background is None or contrast(color, background) >= minimum:
+        return color
+    target = text_on(background)
+    a = [int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    b = [int(target.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    for step in range(1, 11):
+        t = step / 10
+        mixed = "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b, strict=True))
+        if contrast(mixed, background) >= minimum:
+            return mixed
+    return target
+
+
 def theme_pairs(primary: str, accent: str, page: str = LIGHT) -> list[tuple[str, str, str]]:
     """(what, text colour, background) for the text the built-in sets draw in or on the
     theme's colours: the first three are chosen with :func:`text_on` and always pass; the

@@ -107,14 +107,16 @@ def _build(
     layouts = layout_map(prs, job.tset, {s.kind for s in plan.slides})
     theme = theme_of(job)
     deck = job.tset.settings.deck
+    scale = int(prs.slide_height) / 6_858_000  # slide height / 7.5 in
     style = Style(
         theme["primary"],
         theme["accent"],
-        deck.title_size,
-        deck.body_size,
-        min(deck.min_body_size, deck.body_size),
+        deck.title_size * scale,
+        deck.body_size * scale,
+        min(deck.min_body_size, deck.body_size) * scale,
         chart_colors(job),
         job.view.theme.font,
+        scale,
     )
     apply_colors(prs, job.view.theme.primary, job.view.theme.accent)
     shared = _shared(reference)

@@ -22,7 +22,7 @@ from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Inches
 
-from briefgen.colors import text_on
+from briefgen.colors import readable, text_on
 from briefgen.render.deck import adapter
 from briefgen.render.deck import plan as P
 from briefgen.render.deck.figures import add_chart, add_table, layout_table
@@ -48,6 +48,7 @@ from briefgen.render.deck.layouts import (
     TITLE_TYPES,
     BodyRef,
     Rect,
+    background,
     body_ref,
     content_rect,
     emu,
@@ -91,7 +92,8 @@ def continued(title: str, page: int, pages: int, label: str = CONT) -> str:
     return title if page == 0 else title + label.format(page=page + 1, pages=pages)
 
 
-CAPTION_H = Inches(0.45)
+NUMBER_GREY = "#5B6473"  # 6.1:1 on white (the grey it replaced, #8A94A6, was 3.1:1)
+CAPTION_IN = 0.45  # inches under a figure for its caption (on a 7.5-inch slide)
 SUBSTITUTE_WIDTH = 1.35  # text in a substitute font can be this much wider than measured
 _TX_BODY, _SLD_ID = P_NS + "txBody", P_NS + "sldId"
 _T = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
@@ -117,6 +119,9 @@ class Style:
     min_body_size: float
     chart_colors: tuple[str, ...]
     font: str | None = None  # the audience's font, if it sets one
+    # Slide height / 7.5 in: type and marks grow with the slide (a 22-inch template gets
+    # 22-inch type); 4:3 and 16:9 decks of 7.5 in are both 1.
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -222,7 +227,7 @@ class DeckBuilder:
             return
         box = self._rect(kind, "title", ph).text_box()
         largest = self.style.title_size * (1.35 if kind in ("title", "section") else 1.0)
-        size, over = fit_line(self.measure, text, box, largest, 16, bold=True, max_lines=3)
+        size, over = fit_line(self.measure, text, box, largest, self.pt(16), bold=True, max_lines=3)
         if over:
             self._finding(ph.name, f"title too long for its box even at {size:g} pt")
         write(
@@ -233,13 +238,45 @@ class DeckBuilder:
             font=self.style.font,
         )
 
+    def pt(self, size: float) -> float:
+        """A point size written for a 7.5-inch-high slide, on this deck's slides."""
+        return size * self.style.scale
+
+    def inch(self, inches: float) -> int:
+        """A length written for a 7.5-inch-high slide, in EMU on this deck's slides."""
+        return int(Inches(inches * self.style.scale))
+
+    def ink(self, kind: str, color: str) -> str:
+        """``color`` as text on ``kind`` slides: made readable on the layout's background
+        (a template's dark slides), unchanged on the light ones."""
+        key = (str(self.layouts[kind].part.partname), "background")
+        if key not in self.rects:
+            self.rects[key] = background(self.layouts[kind])
+        return readable(color, self.rects[key])
+
+    def _number_ink(self, slide: Slide) -> str:
+        """The slide number's grey, made readable (4.5:1) on the slide's own background."""
+        kind = self._kinds.get(str(slide.part.partname))
+        return self.ink(kind, NUMBER_GREY) if kind else NUMBER_GREY
+
     def _finding(self, shape: str, message: str) -> None:
         self.findings.append(Finding(self._number(), shape, message))
 
     def _body(self, slide: Slide):
         """The slide's body placeholder (its layout's, by type and size), or None."""
         kind = self._kinds.get(str(slide.part.partname))
-        return find_body(slide, self._body_ref(kind)) if kind else None
+        ref = self._body_ref(kind) if kind else None
+        body = find_body(slide, ref)
+        if body is not None and ref is not None and ref.nth > 0:
+            # Two placeholders of the layout share the index: a slide placeholder inherits
+            # its position by index (the first of them), so the body's is written out.
+            body.left, body.top, body.width, body.height = (
+                ref.rect.left,
+                ref.rect.top,
+                ref.rect.width,
+                ref.rect.height,
+            )
+        return body
 
     def _body_ref(self, kind: str) -> BodyRef | None:
         key = (str(self.layouts[kind].part.partname), "body placeholder")
@@ -362,7 +399,7 @@ class DeckBuilder:
             else []
         )
         lines += [Paragraph((Run(t),), bullet=False) for t in spec.lines]
-        self._fill_box(slide, lines, "title", 20, 12)
+        self._fill_box(slide, lines, "title", self.pt(20), self.pt(12))
         self._notes(slide, spec.notes)
         self._remove_empty_placeholders(slide)
 
@@ -421,7 +458,7 @@ class DeckBuilder:
         title = spec.title if spec.number is None else f"{spec.number}  {spec.title}"
         self._title(slide, self._titles(title, 1)[0], "section")
         paras = paragraphs_from(spec.text.blocks) if spec.text else []
-        self._fill_box(slide, paras, "section", 22, 14, lists=True)
+        self._fill_box(slide, paras, "section", self.pt(22), self.pt(14), lists=True)
         self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
         self._remove_empty_placeholders(slide)
 
@@ -459,15 +496,20 @@ class DeckBuilder:
         self._title(slide, self._titles(spec.title, 1)[0], "closing")
         paras = paragraphs_from(spec.text.blocks) if spec.text else []
         self._fill_box(
-            slide, paras, "closing", self.style.body_size + 4, self.style.min_body_size, lists=True
+            slide,
+            paras,
+            "closing",
+            self.style.body_size + self.pt(4),
+            self.style.min_body_size,
+            lists=True,
         )
         self._notes(slide, spec.notes or (spec.text.plain if spec.text else None))
         self._remove_empty_placeholders(slide)
 
     def _add_quote(self, spec: P.QuoteSlide) -> None:
         rect = self._content_rect("quote")
-        bar_w = Inches(0.08)
-        text_rect = Rect(rect.left + Inches(0.35), rect.top, rect.width - Inches(0.35), rect.height)
+        bar_w, indent = self.inch(0.08), self.inch(0.35)
+        text_rect = Rect(rect.left + indent, rect.top, rect.width - indent, rect.height)
         groups, said = [], []
         for item in spec.all_quotes():  # a quote and its attribution are never split apart
             who = ", ".join(x for x in (item.speaker, item.role, item.date) if x)
@@ -476,7 +518,7 @@ class DeckBuilder:
             groups.append(Group([quote, credit]))
             said.append(f"{item.text} — {who}")
         box = text_rect.text_box(0)
-        pages = same_size(paginate(self.measure, groups, box, 30, 16))
+        pages = same_size(paginate(self.measure, groups, box, self.pt(30), self.pt(16)))
         titles = self._titles(spec.title, len(pages))
         for i, page in enumerate(pages):
             slide = self._new("quote")
@@ -500,7 +542,7 @@ class DeckBuilder:
                 page.size,
                 bullets=False,
                 italic=True,
-                color=self.style.primary,
+                color=self.ink("quote", self.style.primary),
                 font=self.style.font,
                 anchor=MSO_ANCHOR.MIDDLE,
             )
@@ -515,9 +557,12 @@ class DeckBuilder:
             rect.left,
             rect.top,
             rect.width,
-            rect.height - (CAPTION_H if spec.caption or spec.cites else 0),
+            rect.height - (self.inch(CAPTION_IN) if spec.caption or spec.cites else 0),
         )
-        add_chart(slide, spec.figure, chart_rect, self.style.chart_colors)
+        colors = [self.ink("chart", c) for c in self.style.chart_colors]
+        add_chart(
+            slide, spec.figure, chart_rect, colors, self.style.scale, self.ink("chart", "#1D2430")
+        )
         self._caption(slide, spec.caption, rect, spec.cites)
         self._notes(slide, spec.notes)
         self._remove_empty_placeholders(slide)
@@ -531,8 +576,11 @@ class DeckBuilder:
         if not caption and not cite:
             return
         caption = caption or ""
-        box = Rect(rect.left, rect.bottom - CAPTION_H, rect.width, CAPTION_H)
-        size, over = fit_line(self.measure, caption + cite, box.text_box(0), 12, 9)
+        caption_h = self.inch(CAPTION_IN)
+        box = Rect(rect.left, rect.bottom - caption_h, rect.width, caption_h)
+        size, over = fit_line(
+            self.measure, caption + cite, box.text_box(0), self.pt(12), self.pt(9)
+        )
         text = caption
         if over:
             room = box.text_box(0)
@@ -540,7 +588,8 @@ class DeckBuilder:
             page = self._truncate([Paragraph((Run(caption),), bullet=False)], room, size)
             text = page.paragraphs[0].text if page.paragraphs else "…"
         shape = self._textbox(slide, box, "Caption")
-        plain(shape.text_frame, text + cite, size, color="#5B6473", anchor=MSO_ANCHOR.BOTTOM)
+        ink = self.ink(self._kinds[str(slide.part.partname)], "#5B6473")
+        plain(shape.text_frame, text + cite, size, color=ink, anchor=MSO_ANCHOR.BOTTOM)
 
     def _add_table(self, spec: P.TableSlide) -> None:
         header = [cell_text(c) for c in spec.figure.columns]
@@ -581,10 +630,15 @@ class DeckBuilder:
     ) -> None:
         rect = self._content_rect(kind)
         table_rect = Rect(
-            rect.left, rect.top, rect.width, rect.height - (CAPTION_H if caption or cites else 0)
+            rect.left,
+            rect.top,
+            rect.width,
+            rect.height - (self.inch(CAPTION_IN) if caption or cites else 0),
         )
         unbroken = (0,) if kind == "timeline" else ()  # dates stay on one line
-        layout = layout_table(self.measure, header, rows, table_rect, unbroken=unbroken)
+        layout = layout_table(
+            self.measure, header, rows, table_rect, self.pt(18), self.pt(12), unbroken=unbroken
+        )
         pages = len(layout.pages)
         titles = self._titles(spec.title, pages)
         for i, page_rows in enumerate(layout.pages):
@@ -641,6 +695,8 @@ class DeckBuilder:
                 next_id += 1
                 if copy.xpath("./*[1]/p:cNvPr/@name") == ["Slide number"]:
                     copy.xpath(".//a:t")[0].text = f"{n} / {len(slides)}"
+                    for fill in copy.xpath(".//a:rPr/a:solidFill/a:srgbClr"):  # on its slide
+                        fill.set("val", self._number_ink(slide).lstrip("#").upper())
                 tree.append(copy)
         for xml in adapter.text_parts(self.prs):
             set_language(xml, lang)
@@ -652,13 +708,12 @@ class DeckBuilder:
         if self.logo is None:
             return
         width, height = int(self.prs.slide_width), int(self.prs.slide_height)
-        box_w, box_h = (Inches(2.0), Inches(0.9)) if large else (Inches(1.2), Inches(0.3))
+        inch = self.inch
+        box_w, box_h = (inch(2.0), inch(0.9)) if large else (inch(1.2), inch(0.3))
         w = min(box_w, int(box_h * self.logo.aspect))
         h = int(w / self.logo.aspect)
         left, top = (
-            (width - Inches(0.4) - w, Inches(0.5))
-            if large
-            else (Inches(0.3), height - Inches(0.07) - h)
+            (width - inch(0.4) - w, inch(0.5)) if large else (inch(0.3), height - inch(0.07) - h)
         )
         picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), left, top, w, h)
         picture.name = "Logo"
@@ -675,9 +730,10 @@ class DeckBuilder:
         # Sized for the widest common substitute of the deck's font (DejaVu Sans, where a
         # machine has neither Calibri nor Carlito, is about 1.3 times as wide), and never
         # wrapped: a banner on two lines ("UNCLASSIFIE / D") is not a banner.
-        measured = self.measure.width(classification, 11, bold=True)
-        banner_w = min(int(emu(measured * SUBSTITUTE_WIDTH + 28)), int(width * 0.8))
-        if emu(measured + 28) > width * 0.8:
+        mark, pad, inch = self.pt(11), self.pt(28), self.inch
+        measured = self.measure.width(classification, mark, bold=True)
+        banner_w = min(int(emu(measured * SUBSTITUTE_WIDTH + pad)), int(width * 0.8))
+        if emu(measured + pad) > width * 0.8:
             self.findings.append(
                 Finding(
                     1,
@@ -686,15 +742,15 @@ class DeckBuilder:
                     "(every slide); shorten it",
                 )
             )
-        banner_h = Inches(0.3)
+        banner_h = inch(0.3)
         box = slide.shapes.add_textbox(
-            width - Inches(1.9), height - Inches(0.45), Inches(1.5), Inches(0.35)
+            width - inch(1.9), height - inch(0.45), inch(1.5), inch(0.35)
         )
         box.name = "Slide number"
-        plain(box.text_frame, number, 11, color="#8A94A6", align=PP_ALIGN.RIGHT)
+        plain(box.text_frame, number, mark, color=self._number_ink(slide), align=PP_ALIGN.RIGHT)
         box.text_frame.word_wrap = False
         shapes = [box]
-        for where, top in (("top", Inches(0.07)), ("bottom", height - Inches(0.07) - banner_h)):
+        for where, top in (("top", inch(0.07)), ("bottom", height - inch(0.07) - banner_h)):
             shape = slide.shapes.add_shape(
                 MSO_SHAPE.RECTANGLE, (width - banner_w) // 2, top, banner_w, banner_h
             )
@@ -706,7 +762,7 @@ class DeckBuilder:
             plain(
                 shape.text_frame,
                 classification,
-                11,
+                mark,
                 bold=True,
                 color=text_on(self.style.accent),
                 align=PP_ALIGN.CENTER,

@@ -62,14 +62,30 @@ def chart_data(figure: ChartFigure) -> CategoryChartData:
     return data
 
 
-def add_chart(slide: Slide, figure: ChartFigure, rect: Rect, colors: Sequence[str]) -> None:
-    """A native chart of ``figure`` filling ``rect``, in the deck's colours."""
+def add_chart(
+    slide: Slide,
+    figure: ChartFigure,
+    rect: Rect,
+    colors: Sequence[str],
+    scale: float = 1.0,
+    ink: str | None = None,
+) -> None:
+    """A native chart of ``figure`` filling ``rect``, in the deck's colours, its text
+    ``scale`` times the size written for a 7.5-inch-high slide."""
     frame = slide.shapes.add_chart(
         CHART_TYPES[figure.chart], rect.left, rect.top, rect.width, rect.height, chart_data(figure)
     )
     frame.name = f"Chart {figure.id}"
     set_alt_text(frame, figure.alt or figure.title)
-    style_chart(frame.chart, figure, colors, SLIDE_TEXT)
+    text = SLIDE_TEXT
+    if scale != 1.0:
+        text = ChartText(
+            *(size * scale for size in (text.base, text.labels, text.values)),
+            text.categories * scale,
+        )
+    style_chart(frame.chart, figure, colors, text)
+    if ink is not None and ink != "#1D2430":  # the chart's text, readable on a dark slide
+        frame.chart.font.color.rgb = rgb(ink)
 
 
 def style_chart(chart: Any, figure: ChartFigure, colors: Sequence[str], text: ChartText) -> None:

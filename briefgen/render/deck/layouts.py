@@ -284,6 +284,54 @@ def find_body(slide, ref: BodyRef | None):
     return None
 
 
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def background(layout: SlideLayout) -> str | None:
+    """The solid colour behind ``layout``'s slides (``#RRGGBB``): the layout's background,
+    else its master's, a theme colour resolved through the master's colour map. None for a
+    picture or gradient background (then colours are left as they are)."""
+    master = layout.slide_master
+    for owner in (layout, master):
+        bg = adapter.element(owner).find(f"{P_NS}cSld/{P_NS}bg")
+        if bg is None:
+            continue
+        props = bg.find(f"{P_NS}bgPr")
+        fill = props.find(f"{_A}solidFill") if props is not None else bg.find(f"{P_NS}bgRef")
+        return _color_of(fill, master) if fill is not None else None
+    return "#FFFFFF"  # no background anywhere: PowerPoint shows white
+
+
+def _color_of(fill, master) -> str | None:
+    rgb = fill.find(f"{_A}srgbClr")
+    if rgb is not None:
+        return "#" + rgb.get("val", "FFFFFF").upper()
+    scheme = fill.find(f"{_A}schemeClr")
+    if scheme is None:
+        return None
+    name = scheme.get("val", "")
+    mapping = adapter.element(master).find(f"{P_NS}clrMap")
+    slot = mapping.get(name, name) if mapping is not None else name
+    return theme_color(master, slot)
+
+
+def theme_color(master, slot: str) -> str | None:
+    """A colour of the master's theme (``lt1``, ``accent1``…) as ``#RRGGBB``."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        part = master.part.part_related_by(RT.THEME)
+    except KeyError:
+        return None
+    root = etree.fromstring(part.blob)
+    el = root.find(f"{_A}themeElements/{_A}clrScheme/{_A}{slot}")
+    if el is None or not len(el):
+        return None
+    value = el[0].get("lastClr") or el[0].get("val")
+    return "#" + value.upper() if value and len(value) == 6 else None
+
+
 def content_rect(prs: PresentationType, layout: SlideLayout) -> Rect:
     """Where content goes on ``layout``: its body placeholder, else below its title."""
     body = body_ref(layout)

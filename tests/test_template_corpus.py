@@ -1,0 +1,148 @@
+"""The sample built on every template of the corpus tools/make_template_corpus.py makes
+(issue 13), each with at most the mapping ``briefgen templates inspect --write`` drafts:
+every slide titled in the template's title placeholder, body text in the layout's body
+placeholder where it has one, no text over its box by the measuring font's metrics, and
+text sized for the slide."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from support import ROOT, deck_fits
+
+from briefgen.cli import cli
+from briefgen.render.deck import measurer_for
+from briefgen.render.deck.layouts import body_ref
+from briefgen.templates import load_set
+
+pytestmark = pytest.mark.e2e
+_spec = importlib.util.spec_from_file_location("corpus", ROOT / "tools" / "make_template_corpus.py")
+corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(corpus)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each corpus template drafted into a set by inspect --write, and the sample built."""
+    out = {}
+    for name in corpus.VARIANTS:
+        root = tmp_path_factory.mktemp(name)
+        (root / "content").mkdir()
+        shutil.copy(ROOT / "content" / "us-azerbaijan.yaml", root / "content")
+        (root / "briefgen.yaml").write_text(
+            "formats: [pptx]\naudiences:\n  press: {title: Press, template: corpus}\n"
+        )
+        deck = root / f"{name}.pptx"
+        deck.write_bytes(corpus.build(name))
+        runner = CliRunner()
+        drafted = runner.invoke(
+            cli, ["-C", str(root), "templates", "inspect", str(deck), "--write", "corpus"]
+        )
+        assert drafted.exit_code == 0, drafted.output
+        result = runner.invoke(cli, ["-C", str(root), "build"])
+        assert result.exit_code == 0, f"{name}: {result.output}"
+        out[name] = root
+    return out
+
+
+NAMES = list(corpus.VARIANTS)
+
+
+def _deck(root: Path):
+    return Presentation(str(root / "output" / "us-azerbaijan" / "press.pptx"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_slide_is_titled_in_the_templates_title_placeholder(built, name):
+    prs = _deck(built[name])
+    assert len(prs.slides) >= 10
+    for n, slide in enumerate(prs.slides, start=1):
+        title = slide.shapes.title
+        assert title is not None and title.text_frame.text.strip(), f"{name}: slide {n}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_body_text_is_in_the_layouts_body_placeholder(built, name):
+    prs = _deck(built[name])
+    for n, slide in enumerate(prs.slides, start=1):
+        boxes = [s for s in slide.shapes if s.name == "Body"]
+        if body_ref(slide.slide_layout) is not None:
+            assert not boxes, f"{name}: slide {n} ({slide.slide_layout.name}) drew its own box"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_text_runs_over_its_box(built, name):
+    tset = load_set("corpus", built[name] / "templates")
+    over = [f for f in deck_fits(_deck(built[name]), measurer_for(tset)) if not f.fits]
+    assert not over, f"{name}: {over[:3]}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_text_is_sized_for_the_slide(built, name):
+    """Type grows with the slide: a 12.4-inch-high (22-inch-wide) template gets marks,
+    titles and body text 1.65 times the size a 7.5-inch-high one gets."""
+    prs = _deck(built[name])
+    scale = prs.slide_height / 6_858_000  # 7.5 in
+
+    def sizes(shape_name: str) -> set[float]:
+        return {
+            round(r.font.size.pt, 1)
+            for s in prs.slides
+            for sh in s.shapes
+            if sh.name.startswith(shape_name)
+            for p in sh.text_frame.paragraphs
+            for r in p.runs
+            if r.font.size
+        }
+
+    assert sizes("Classification") == {round(11 * scale, 1)}
+    titles = [
+        r.font.size.pt
+        for s in list(prs.slides)[1:]
+        for p in s.shapes.title.text_frame.paragraphs
+        for r in p.runs
+        if r.font.size
+    ]
+    largest = load_set("corpus", built[name] / "templates").settings.deck.title_size * 1.35
+    assert min(titles) >= 16 * scale - 0.1 and max(titles) <= largest * scale + 0.1
+
+
+def test_several_masters_are_told_apart_by_the_drafted_master(built):
+    settings = (built["two-masters"] / "templates" / "corpus" / "template.yaml").read_text()
+    assert "master: " in settings
+    prs = _deck(built["two-masters"])
+    masters = {s.slide_layout.slide_master.name for s in prs.slides}
+    assert len(masters) == 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_text_briefgen_colours_is_readable_on_the_templates_background(built, name):
+    """Quotes, captions and slide numbers in colours briefgen chose reach 4.5:1 on the
+    layout's background: navy quotes do not vanish on a dark template."""
+    from briefgen.colors import contrast
+    from briefgen.render.deck.layouts import background
+
+    prs = _deck(built[name])
+    low = []
+    for n, slide in enumerate(prs.slides, start=1):
+        bg = background(slide.slide_layout)
+        if bg is None:
+            continue
+        for shape in slide.shapes:
+            if shape.is_placeholder or not shape.has_text_frame:
+                continue
+            if shape.name.startswith("Classification"):  # on its own fill
+                continue
+            for p in shape.text_frame.paragraphs:
+                for r in p.runs:
+                    color = r.font.color
+                    if r.text.strip() and color.type is not None and color.rgb is not None:
+                        ratio = contrast(f"#{color.rgb}", bg)
+                        if ratio < 4.5:
+                            low.append((n, shape.name, str(color.rgb), bg, round(ratio, 2)))
+    assert not low, f"{name}: {low[:5]}"

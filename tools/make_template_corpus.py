@@ -1,0 +1,228 @@
+"""Make the corpus of PowerPoint templates the deck tests build on (issue 13).
+
+Real organisations' templates differ from briefgen's own references in structure: other
+slide sizes, several masters, body placeholders numbered 13 or missing, two placeholders
+sharing an index, dark masters, layout names in another language. Each variant here is one
+such difference, made from python-pptx's default deck or the built-in reference, so the
+corpus is reproducible and licence-free.
+
+    python tools/make_template_corpus.py OUT_DIR      # writes OUT_DIR/<name>.pptx
+
+tests/test_template_corpus.py imports :data:`VARIANTS` and builds each into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
+from pptx.util import Emu
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "templates" / "default" / "reference.pptx"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _layouts(prs):
+    return [layout for master in prs.slide_masters for layout in master.slide_layouts]
+
+
+def _placeholders(layout):
+    for sp in layout.shapes._spTree.iterchildren(f"{P}sp"):
+        ph = sp.find(f"{P}nvSpPr/{P}nvPr/{P}ph")
+        if ph is not None:
+            yield sp, ph
+
+
+def _body(layout):
+    return next(((sp, ph) for sp, ph in _placeholders(layout) if ph.get("idx") == "1"), None)
+
+
+def python_pptx_4x3() -> Presentation:
+    """python-pptx's own default: 4:3, 10 × 7.5 in, Office theme, standard names."""
+    return Presentation()
+
+
+def renumbered() -> Presentation:
+    """The body placeholders numbered 13 (content layouts) and 14 (section header)."""
+    prs = Presentation(str(REFERENCE))
+    for layout in _layouts(prs):
+        found = _body(layout)
+        if found is not None and layout.name != "Title Slide":
+            found[1].set("idx", "14" if layout.name == "Section Header" else "13")
+    return prs
+
+
+def idx_collision() -> Presentation:
+    """A small caption placeholder sharing the body's index, before it, on content layouts."""
+    prs = Presentation(str(REFERENCE))
+    for layout in _layouts(prs):
+        if layout.name not in ("Title and Content", "Section Header"):
+            continue
+        sp, _ = _body(layout)
+        small = copy.deepcopy(sp)
+        xfrm = small.find(f"{P}spPr/{A}xfrm")
+        if xfrm is not None:
+            ext = xfrm.find(f"{A}ext")
+            ext.set("cx", str(int(ext.get("cx")) // 5))
+            ext.set("cy", str(int(ext.get("cy")) // 8))
+        sp.addprevious(small)
+    return prs
+
+
+def no_body() -> Presentation:
+    """Content layouts without a body placeholder: text goes into text boxes."""
+    prs = Presentation(str(REFERENCE))
+    for layout in _layouts(prs):
+        if layout.name in ("Title and Content", "Section Header"):
+            sp, _ = _body(layout)
+            sp.getparent().remove(sp)
+    return prs
+
+
+GERMAN = {
+    "Title Slide": "Titelfolie",
+    "Title and Content": "Titel und Inhalt",
+    "Section Header": "Abschnittsüberschrift",
+    "Title Only": "Nur Titel",
+    "Two Content": "Zwei Inhalte",
+    "Comparison": "Vergleich",
+    "Blank": "Leer",
+}
+
+
+def german_names() -> Presentation:
+    """Layouts named in German, as a German Office names them."""
+    prs = Presentation(str(REFERENCE))
+    for layout in _layouts(prs):
+        if layout.name in GERMAN:
+            layout._element.cSld.set("name", GERMAN[layout.name])
+    return prs
+
+
+def _scale_xfrms(root, factor: float) -> None:
+    for tag in ("off", "ext", "chOff", "chExt"):
+        for el in root.iter(f"{A}{tag}"):
+            for attr in ("x", "y", "cx", "cy"):
+                if el.get(attr) is not None:
+                    el.set(attr, str(round(int(el.get(attr)) * factor)))
+    for el in root.iter(f"{A}defRPr", f"{A}rPr"):  # text sizes, in hundredths of a point
+        if el.get("sz") is not None:
+            el.set("sz", str(round(int(el.get("sz")) * factor)))
+
+
+def wide_22in() -> Presentation:
+    """A 22-inch-wide deck (16:9, for a video wall): every shape and size scaled up."""
+    prs = Presentation(str(REFERENCE))
+    factor = 22 / 13.333
+    prs.slide_width = Emu(round(prs.slide_width * factor))
+    prs.slide_height = Emu(round(prs.slide_height * factor))
+    for master in prs.slide_masters:
+        _scale_xfrms(master._element, factor)
+        for layout in master.slide_layouts:
+            _scale_xfrms(layout._element, factor)
+    return prs
+
+
+def _dark_theme(prs) -> None:
+    """Swap the theme's dark and light colours: black backgrounds, white text."""
+    part = prs.slide_masters[0].part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    scheme = root.find(f"{A}themeElements/{A}clrScheme")
+    slots = {c.tag.split("}")[1]: c for c in scheme}
+    for a, b in (("dk1", "lt1"), ("dk2", "lt2")):
+        one, two = copy.deepcopy(list(slots[a])), copy.deepcopy(list(slots[b]))
+        for el, new in ((slots[a], two), (slots[b], one)):
+            for child in list(el):
+                el.remove(child)
+            for child in new:
+                el.append(child)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def dark() -> Presentation:
+    """python-pptx's default (4:3) with a dark theme: light text on black backgrounds."""
+    prs = Presentation()
+    _dark_theme(prs)
+    return prs
+
+
+def two_masters() -> Presentation:
+    """The built-in reference with a second master ("Briefing dark") whose layouts have the
+    same names as the first's: names are ambiguous, ``deck.master`` decides."""
+    prs = Presentation(str(REFERENCE))
+    package = prs.part.package
+    first = prs.slide_masters[0]
+    first._element.cSld.set("name", "Briefing light")
+    n = len(prs.slide_masters) + 1
+    master_part = SlideMasterPart(
+        PackURI(f"/ppt/slideMasters/slideMaster{n}.xml"),
+        first.part.content_type,
+        package,
+        copy.deepcopy(first._element),
+    )
+    master_part._element.cSld.set("name", "Briefing dark")
+    theme = first.part.part_related_by(RT.THEME)
+    master_part.relate_to(theme, RT.THEME)
+    ids = master_part._element.find(f"{P}sldLayoutIdLst")
+    for child in list(ids):
+        ids.remove(child)
+    next_id = 2147483649 + 100
+    for k, layout in enumerate(first.slide_layouts, start=1):
+        layout_part = SlideLayoutPart(
+            PackURI(f"/ppt/slideLayouts/slideLayout{100 + k}.xml"),
+            layout.part.content_type,
+            package,
+            copy.deepcopy(layout._element),
+        )
+        layout_part.relate_to(master_part, RT.SLIDE_MASTER)
+        rid = master_part.relate_to(layout_part, RT.SLIDE_LAYOUT)
+        el = etree.SubElement(ids, f"{P}sldLayoutId")
+        el.set("id", str(next_id + k))
+        el.set(f"{R}id", rid)
+    rid = prs.part.relate_to(master_part, RT.SLIDE_MASTER)
+    lst = prs.part._element.find(f"{P}sldMasterIdLst")
+    el = etree.SubElement(lst, f"{P}sldMasterId")
+    el.set("id", str(2147483648 + 50))
+    el.set(f"{R}id", rid)
+    return prs
+
+
+VARIANTS: dict[str, Callable[[], Presentation]] = {
+    "python-pptx-4x3": python_pptx_4x3,
+    "renumbered-idx": renumbered,
+    "idx-collision": idx_collision,
+    "no-body": no_body,
+    "german-names": german_names,
+    "wide-22in": wide_22in,
+    "dark": dark,
+    "two-masters": two_masters,
+}
+
+
+def build(name: str) -> bytes:
+    out = io.BytesIO()
+    VARIANTS[name]().save(out)
+    return out.getvalue()
+
+
+def main() -> None:
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "corpus")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in VARIANTS:
+        (target / f"{name}.pptx").write_bytes(build(name))
+        print(f"wrote {target / name}.pptx")
+
+
+if __name__ == "__main__":
+    main()
