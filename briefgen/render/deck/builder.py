@@ -92,6 +92,7 @@ def continued(title: str, page: int, pages: int, label: str = CONT) -> str:
     return title if page == 0 else title + label.format(page=page + 1, pages=pages)
 
 
+TEXT_INK = "#1D2430"  # body text briefgen writes in its own text boxes (no placeholder)
 NUMBER_GREY = "#5B6473"  # 6.1:1 on white (the grey it replaced, #8A94A6, was 3.1:1)
 CAPTION_IN = 0.45  # inches under a figure for its caption (on a 7.5-inch slide)
 SUBSTITUTE_WIDTH = 1.35  # text in a substitute font can be this much wider than measured
@@ -342,7 +343,7 @@ class DeckBuilder:
     ) -> None:
         """Slides for ``groups`` of paragraphs in the body, continued as needed."""
         rect = self._paged_rect(kind)
-        box = rect.text_box(indent=BULLET_INDENT if bullets else 0.0)
+        box = rect.text_box(indent=self.pt(BULLET_INDENT) if bullets else 0.0)
         pages = same_size(
             paginate(self.measure, groups, box, self.style.body_size, self.style.min_body_size)
         )
@@ -360,6 +361,8 @@ class DeckBuilder:
                 bullets=bullets,
                 numbered_from=start,
                 font=self.style.font,
+                indent=self.pt(BULLET_INDENT),
+                color=None if self._body(slide) is not None else self.ink(kind, TEXT_INK),
             )
             if page.overflow:
                 self._finding("Body", f"text does not fit even at {page.size:g} pt")
@@ -423,7 +426,7 @@ class DeckBuilder:
             paras = [replace(p, bullet=False) for p in paras]
         body = self._body(slide)
         rect = self._rect(kind, "body", body) if body is not None else self._content_rect(kind)
-        box = rect.text_box(BULLET_INDENT if lists else 0.0)
+        box = rect.text_box(self.pt(BULLET_INDENT) if lists else 0.0)
         pages = paginate(self.measure, [Group(paras)], box, largest, smallest)
         fitted = len(pages) == 1 and not pages[0].overflow
         page = pages[0] if fitted else self._truncate(paras, box, smallest)
@@ -431,7 +434,15 @@ class DeckBuilder:
             body.text_frame if body is not None else self._textbox(slide, rect, "Text").text_frame
         )
         mode = "lists" if lists else False
-        write(frame, page.paragraphs, page.size, bullets=mode, font=self.style.font)
+        write(
+            frame,
+            page.paragraphs,
+            page.size,
+            bullets=mode,
+            font=self.style.font,
+            indent=self.pt(BULLET_INDENT),
+            color=None if body is not None else self.ink(kind, TEXT_INK),
+        )
 
     def _truncate(self, paras: list[Paragraph], box: Box, size: float) -> Page:
         """What fits of ``paras`` at ``size``, ending in an ellipsis (full text is in notes)."""

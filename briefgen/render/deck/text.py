@@ -55,8 +55,11 @@ def write(
     font: str | None = None,
     align: PP_ALIGN | None = None,
     anchor: MSO_ANCHOR | None = None,
+    indent: float = BULLET_INDENT,
 ) -> None:
-    """Replace ``frame``'s text with ``paragraphs`` at ``size`` points, fitted beforehand.
+    """Replace ``frame``'s text with ``paragraphs`` at ``size`` points, fitted beforehand;
+    marks briefgen draws itself (numbers, bullets in text boxes) hang by ``indent`` points,
+    as measured.
 
     Autofit is switched off: the builder has measured the text, and PowerPoint's shrink-on-
     overflow would make the printed deck differ from what was checked.
@@ -81,7 +84,8 @@ def write(
         gap = space_before(size * para.scale) if i else 0
         if mark == "bullet" and not placeholder:
             mark = "char"  # a text box has no list styles to inherit a bullet from
-        _paragraph_properties(p, min(para.level, 8), gap, align, mark, numbered_from)
+        hang = int(indent * EMU_PER_PT)
+        _paragraph_properties(p, min(para.level, 8), gap, align, mark, numbered_from, hang)
         for run in para.runs:
             _add_run(frame, p, run, size * para.scale, look)
     if not paragraphs:
@@ -107,6 +111,7 @@ def _paragraph_properties(
     align: PP_ALIGN | None,
     mark: str,
     start: int | None,
+    hang: int = _BULLET_INDENT,
 ) -> None:
     """``a:pPr`` with its children in schema order: lnSpc, spcBef, then the bullet."""
     ppr = etree.SubElement(p, A + "pPr")
@@ -114,9 +119,9 @@ def _paragraph_properties(
         ppr.set("lvl", str(level))
     if align is not None:
         ppr.set("algn", align.xml_value)
-    if mark == "char":  # a hanging bullet, as the reference decks' body text has
-        ppr.set("marL", str(_BULLET_INDENT * (level + 1)))
-        ppr.set("indent", str(-_BULLET_INDENT))
+    if mark in ("char", "number"):  # a hanging mark, as the reference decks' body text has
+        ppr.set("marL", str(hang * (level + 1)))
+        ppr.set("indent", str(-hang))
     if mark in ("flush", "none"):
         ppr.set("indent", "0")
     if mark == "flush":
