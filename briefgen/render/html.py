@@ -47,6 +47,18 @@ def theme_of(job: RenderJob) -> dict[str, Any]:
     }
 
 
+def plan_context(job: RenderJob) -> dict[str, Any]:
+    """What the plan templates (``deck.yaml.j2``, ``document.yaml.j2``) see: the audience's
+    view and nothing else of the project."""
+    return {
+        "brief": job.view,
+        "audience": job.view.audience,
+        "theme": theme_of(job),
+        "classification": job.view.classification,
+        "settings": job.tset.settings,
+    }
+
+
 def chart_colors(job: RenderJob) -> tuple[str, ...]:
     """Series colours for charts in the brief and the deck: theme colours, then the set's."""
     theme = theme_of(job)

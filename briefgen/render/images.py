@@ -19,6 +19,18 @@ MAX_PIXELS = 40_000_000
 _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 
 
+def theme_logo(job) -> tuple[bytes, str] | None:
+    """The audience theme's logo from the project, checked as any image is: its bytes and
+    format (``PNG``, ``SVG``…), or None when the theme has none."""
+    name = job.view.theme.logo
+    if not name:
+        return None
+    data = job.project.read(name)
+    if data is None:
+        raise InputError(f"{name}: not found inside the project folder")
+    return data, check_image(name, data)
+
+
 def check_image(name: str, data: bytes) -> str:
     """The image's format (``PNG``, ``SVG``…) if ``data`` is a sane image matching ``name``."""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""

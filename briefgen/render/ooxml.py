@@ -82,6 +82,34 @@ def set_core_properties(props: Any, view: Any) -> None:
     props.last_printed = when
 
 
+def linked_outside(ref: str, parts: Any, what: str, droppable: tuple[str, ...] = ()) -> list:
+    """The external relationships of a reference file's ``parts`` that may be dropped
+    (``(part, rId)`` of the types ending in ``droppable``), after refusing any other that is
+    not a web or mail hyperlink: a reference's masters, headers and styles go into every
+    output, and a picture linked to a web address or a share would be fetched when the
+    output is opened. ``what`` names the file kind ("deck", "document") in the message."""
+    from briefgen.errors import InputError
+    from briefgen.links import allowed_link
+
+    drop = []
+    for part in parts:
+        for rid, rel in list(part.rels.items()):
+            if not rel.is_external:
+                continue
+            target = rel.target_ref
+            if rel.reltype.endswith("/hyperlink") and allowed_link(target):
+                continue
+            if droppable and rel.reltype.endswith(droppable):
+                drop.append((part, rid))
+                continue
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            raise InputError(
+                f"{ref}: {part.partname} has a linked {kind} outside the {what} ({target}); "
+                f"a reference {what} must be self-contained: embed it or remove it"
+            )
+    return drop
+
+
 def recolored_theme(blob: bytes, primary: str | None, accent: str | None) -> bytes | None:
     """A theme part with ``primary``/``accent`` (``#RRGGBB``, or None to keep the theme's) in
     its colour scheme (:data:`SLOTS`), or None when there is nothing to change."""

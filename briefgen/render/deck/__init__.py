@@ -138,16 +138,12 @@ def _logo(job: RenderJob):
     """The theme's logo for the deck, or None: a raster image from the project, checked as
     the PDF's is. SVG logos are left out of decks (PowerPoint needs a raster fallback)."""
     from briefgen.render.deck.builder import Logo
-    from briefgen.render.images import check_image
+    from briefgen.render.images import theme_logo
 
-    name = job.view.theme.logo
-    if not name:
+    logo = theme_logo(job)
+    if logo is None or logo[1] == "SVG":
         return None
-    data = job.project.read(name)
-    if data is None:
-        raise InputError(f"{name}: not found inside the project folder")
-    if check_image(name, data) == "SVG":
-        return None
+    data = logo[0]
     return Logo(data, job.view.theme.logo_alt or "Logo")
 
 

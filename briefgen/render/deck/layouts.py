@@ -116,22 +116,9 @@ def _check_self_contained(ref: str, prs: PresentationType) -> None:
     relationships included: a picture linked to a web address would be fetched by PowerPoint
     when the deck is opened, an object linked to a file would point at that file. Only web
     and mail hyperlinks may point outside the deck."""
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from briefgen.render.ooxml import linked_outside
 
-    from briefgen.links import allowed_link
-
-    for part in prs.part.package.iter_parts():
-        for rel in part.rels.values():
-            if not rel.is_external:
-                continue
-            target = rel.target_ref
-            if rel.reltype == RT.HYPERLINK and allowed_link(target):
-                continue
-            kind = rel.reltype.rsplit("/", 1)[-1]
-            raise InputError(
-                f"{ref}: {part.partname} has a linked {kind} outside the deck ({target}); "
-                "a reference deck must be self-contained: embed it or remove it"
-            )
+    linked_outside(ref, prs.part.package.iter_parts(), "deck")
 
 
 def _drop_slides(prs: PresentationType) -> None:

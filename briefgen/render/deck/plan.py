@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from briefgen.model import ChartFigure, Line, MarkdownText, Model, TableFigure
 from briefgen.render import RenderJob
-from briefgen.render.html import theme_of
+from briefgen.render.html import plan_context
 from briefgen.templates import DECK_TEMPLATE, load_plan, make_env, render
 
 SlideKind = Literal[
@@ -183,12 +183,5 @@ class SlidePlan(Model):
 def slide_plan(job: RenderJob) -> SlidePlan:
     """Render the set's deck template for ``job`` and validate the result as a plan."""
     env = make_env(job.tset, "deck", lang=job.view.lang)
-    context = {
-        "brief": job.view,
-        "audience": job.view.audience,
-        "theme": theme_of(job),
-        "classification": job.view.classification,
-        "settings": job.tset.settings,
-    }
-    text = render(env, DECK_TEMPLATE, context, job.options.template_seconds)
+    text = render(env, DECK_TEMPLATE, plan_context(job), job.options.template_seconds)
     return load_plan(text, SlidePlan, DECK_TEMPLATE, job.label, "slide plan")

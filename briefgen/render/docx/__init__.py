@@ -135,27 +135,13 @@ def _check_self_contained(ref: str, document: Any) -> None:
     fetched when the brief is opened. Web and mail hyperlinks may point outside; the link to
     the template a document was made from (``attachedTemplate``, often a path on a share)
     is dropped."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from briefgen.render.ooxml import linked_outside
 
-    from briefgen.links import allowed_link
-
-    for part in document.part.package.iter_parts():
-        for rid, rel in list(part.rels.items()):
-            if not rel.is_external:
-                continue
-            target = rel.target_ref
-            if rel.reltype == RT.HYPERLINK and allowed_link(target):
-                continue
-            if rel.reltype.endswith("/attachedTemplate"):
-                del part.rels[rid]
-                for el in part.element.iter(f"{_W}attachedTemplate"):
-                    el.getparent().remove(el)
-                continue
-            kind = rel.reltype.rsplit("/", 1)[-1]
-            raise InputError(
-                f"{ref}: {part.partname} has a linked {kind} outside the document ({target}); "
-                "a reference document must be self-contained: embed it or remove it"
-            )
+    parts = document.part.package.iter_parts()
+    for part, rid in linked_outside(ref, parts, "document", ("/attachedTemplate",)):
+        del part.rels[rid]
+        for el in part.element.iter(f"{_W}attachedTemplate"):
+            el.getparent().remove(el)
 
 
 def _drop_content(document: Any) -> None:
@@ -244,15 +230,12 @@ def _logo(job: RenderJob):
     as the PDF's is, as PNG or JPEG (what every Word reads). SVG logos are left out: Word
     needs a raster fallback beside an SVG, and briefgen has no rasterizer."""
     from briefgen.render.docx.builder import Logo
-    from briefgen.render.images import check_image
+    from briefgen.render.images import theme_logo
 
-    name = job.view.theme.logo
-    if not name:
+    logo = theme_logo(job)
+    if logo is None:
         return None
-    data = job.project.read(name)
-    if data is None:
-        raise InputError(f"{name}: not found inside the project folder")
-    fmt = check_image(name, data)
+    data, fmt = logo
     if fmt == "SVG":
         return None
     if fmt not in ("PNG", "JPEG"):

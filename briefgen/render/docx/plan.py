@@ -16,7 +16,7 @@ from pydantic import Field
 
 from briefgen.model import ChartFigure, Line, MarkdownText, Model, TableFigure
 from briefgen.render import RenderJob
-from briefgen.render.html import theme_of
+from briefgen.render.html import plan_context
 from briefgen.templates import DOCX_TEMPLATE, load_plan, make_env, render
 
 # What a block may name as its paragraph style: a role the set's template.yaml maps onto a
@@ -177,12 +177,5 @@ def document_plan(job: RenderJob) -> DocumentPlan:
     from briefgen import __version__
 
     env = make_env(job.tset, "docx", {"generator": f"briefgen {__version__}"}, job.view.lang)
-    context = {
-        "brief": job.view,
-        "audience": job.view.audience,
-        "theme": theme_of(job),
-        "classification": job.view.classification,
-        "settings": job.tset.settings,
-    }
-    text = render(env, DOCX_TEMPLATE, context, job.options.template_seconds)
+    text = render(env, DOCX_TEMPLATE, plan_context(job), job.options.template_seconds)
     return load_plan(text, DocumentPlan, DOCX_TEMPLATE, job.label, "document plan")
