@@ -25,8 +25,15 @@ def validate(
         raise ValidationFailed(list(ws.folder_problems.values()))
     loaded = load_briefs(ws, [Path(b) for b in briefs] if briefs else None)
     warnings = [str(w) for w in ws.warnings]
-    for name in {a.template or ws.config.template for a in ws.config.audiences.values()}:
-        load_set(name, ws.templates_dir)
+    decks = set()
+    for audience in ws.config.audiences.values():
+        name = audience.template or ws.config.template
+        tset = load_set(name, ws.templates_dir)
+        if "pptx" in (audience.formats or ws.config.formats) and name not in decks:
+            from briefgen.render.deck.mapping import check_reference
+
+            check_reference(tset)  # every slide kind finds a layout in the reference deck
+            decks.add(name)
     for lb in loaded:
         warnings += [str(w) for w in lb.warnings]
         for audience in ws.config.audiences:

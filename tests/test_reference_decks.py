@@ -190,3 +190,22 @@ def test_templates_and_macro_files_under_a_pptx_name(tmp_path, content_type, exp
     assert result.exit_code == expected, result.output
     if expected:
         assert "macro-enabled" in result.output and "Traceback" not in result.output
+
+
+def test_validate_names_every_kind_without_a_layout_in_one_line(tmp_path):
+    root = tmp_path / "p"
+    (root / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "us-azerbaijan.yaml", root / "content")
+    own = root / "templates" / "corp"
+    own.mkdir(parents=True)
+    _german(own / "reference.pptx")
+    settings = (ROOT / "templates" / "default" / "template.yaml").read_text()
+    (own / "template.yaml").write_text("extends: default\n" + settings)
+    (root / "briefgen.yaml").write_text("template: corp\naudiences:\n  press: {title: Press}\n")
+    result = CliRunner().invoke(cli, ["-C", str(root), "validate"])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if "no layout named" in line]
+    assert len(errors) == 1
+    for kind in ("title", "bullets", "section", "chart"):
+        assert f"for '{kind}' slides" in errors[0]
+    assert "'Titel und Inhalt'" in errors[0] and "templates inspect" in errors[0]

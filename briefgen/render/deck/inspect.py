@@ -17,13 +17,13 @@ from typing import Any
 from briefgen.errors import InputError
 from briefgen.render.deck import adapter
 from briefgen.render.deck.layouts import (
-    DEFAULT_LAYOUTS,
     PH,
     SP,
     body_ref,
     open_presentation,
     rect_of,
 )
+from briefgen.render.deck.mapping import DEFAULT_LAYOUTS
 from briefgen.render.deck.plan import KINDS
 
 EMU_PER_INCH = 914_400

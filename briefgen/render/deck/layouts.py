@@ -21,23 +21,9 @@ from pptx.util import Emu, Inches
 from briefgen.errors import InputError
 from briefgen.render.deck import adapter
 from briefgen.render.deck.fit import Box
-from briefgen.render.deck.plan import KINDS
+from briefgen.render.deck.mapping import map_kinds
 from briefgen.templates import TemplateSet
 
-# PowerPoint's standard layout names, in order of preference, for each slide kind.
-DEFAULT_LAYOUTS: dict[str, tuple[str, ...]] = {
-    "title": ("Title Slide",),
-    "agenda": ("Title and Content",),
-    "messages": ("Title and Content",),
-    "section": ("Section Header", "Title Slide"),
-    "bullets": ("Title and Content",),
-    "quote": ("Title Only", "Title and Content"),
-    "chart": ("Title Only", "Title and Content"),
-    "table": ("Title Only", "Title and Content"),
-    "timeline": ("Title Only", "Title and Content"),
-    "sources": ("Title and Content",),
-    "closing": ("Title Only", "Title and Content"),
-}
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
 BODY_TYPES = (
     PP_PLACEHOLDER.BODY,
@@ -131,41 +117,11 @@ def all_layouts(prs: PresentationType) -> list[SlideLayout]:
 
 
 def layout_map(prs: PresentationType, tset: TemplateSet, kinds: set[str]) -> dict[str, SlideLayout]:
-    """The layout for each slide kind used; raises listing the deck's layouts if one is missing."""
-    by_name: dict[str, SlideLayout] = {}
-    master = tset.settings.deck.master
-    masters = [m for m in prs.slide_masters if master is None or m.name == master]
-    if not masters:
-        known = ", ".join(repr(m.name) for m in prs.slide_masters)
-        raise InputError(
-            f"template set '{tset.name}': deck.master '{master}' is not a master of "
-            f"{tset.settings.deck.reference}; its masters are: {known}"
-        )
-    # The chosen master's layouts first, then the others' (a kind may use another master).
-    others = [m for m in prs.slide_masters if m not in masters]
-    for m in (*masters, *others):
-        for layout in m.slide_layouts:
-            by_name.setdefault(layout.name, layout)
-    wanted = tset.settings.deck.layouts
-    unknown_kinds = sorted(set(wanted) - set(KINDS))
-    if unknown_kinds:
-        raise InputError(
-            f"template set '{tset.name}': deck.layouts names unknown slide kind "
-            f"'{unknown_kinds[0]}'; kinds are: {', '.join(KINDS)}"
-        )
-    chosen: dict[str, SlideLayout] = {}
-    for kind in sorted(kinds):
-        names = (wanted[kind],) if kind in wanted else DEFAULT_LAYOUTS[kind]
-        layout = next((by_name[n] for n in names if n in by_name), None)
-        if layout is None:
-            raise InputError(
-                f"template set '{tset.name}': no layout named '{names[0]}' for '{kind}' slides "
-                f"in {tset.settings.deck.reference or 'the default deck'}; its layouts are: "
-                f"{', '.join(repr(n) for n in by_name)}. Map the kind to one of them under "
-                f"deck.layouts in template.yaml"
-            )
-        chosen[kind] = layout
-    return chosen
+    """The layout for each slide kind used; raises naming every kind without one."""
+    masters = [
+        (m.name, [(layout.name, layout) for layout in m.slide_layouts]) for m in prs.slide_masters
+    ]
+    return map_kinds(masters, tset.settings.deck, tset.name, kinds)
 
 
 @dataclass(frozen=True)

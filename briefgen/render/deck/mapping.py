@@ -1,0 +1,143 @@
+"""Which layout of a reference deck each slide kind uses, by name: without python-pptx, so
+``briefgen validate`` checks a set's mapping as fast as it checks its YAML.
+
+The deck builder calls :func:`map_kinds` with the names of the layouts it opened; validate
+calls :func:`check_reference` on the file's bytes, read with ``zipfile`` and lxml.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Sequence
+from typing import TypeVar
+
+from briefgen.errors import InputError
+from briefgen.render.deck.plan import KINDS
+
+L = TypeVar("L")
+# PowerPoint's standard layout names, in order of preference, for each slide kind.
+DEFAULT_LAYOUTS: dict[str, tuple[str, ...]] = {
+    "title": ("Title Slide",),
+    "agenda": ("Title and Content",),
+    "messages": ("Title and Content",),
+    "section": ("Section Header", "Title Slide"),
+    "bullets": ("Title and Content",),
+    "quote": ("Title Only", "Title and Content"),
+    "chart": ("Title Only", "Title and Content"),
+    "table": ("Title Only", "Title and Content"),
+    "timeline": ("Title Only", "Title and Content"),
+    "sources": ("Title and Content",),
+    "closing": ("Title Only", "Title and Content"),
+}
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def map_kinds(
+    masters: Sequence[tuple[str, Sequence[tuple[str, L]]]],
+    settings,
+    set_name: str,
+    kinds: set[str],
+) -> dict[str, L]:
+    """``masters``: (master name, [(layout name, layout)]) in the deck's order. The layout
+    for each of ``kinds``: the set's ``deck.layouts`` name, else PowerPoint's standard names,
+    looked up in ``deck.master``'s layouts first. Every kind without one is named in one
+    error, with the layouts there are."""
+    chosen_master = settings.master
+    first = [m for m in masters if chosen_master is None or m[0] == chosen_master]
+    if not first:
+        known = ", ".join(repr(name) for name, _ in masters)
+        raise InputError(
+            f"template set '{set_name}': deck.master '{chosen_master}' is not a master of "
+            f"{settings.reference}; its masters are: {known}"
+        )
+    by_name: dict[str, L] = {}
+    for _, layouts in (*first, *(m for m in masters if m not in first)):
+        for name, layout in layouts:
+            by_name.setdefault(name, layout)
+    wanted = settings.layouts
+    unknown_kinds = sorted(set(wanted) - set(KINDS))
+    if unknown_kinds:
+        raise InputError(
+            f"template set '{set_name}': deck.layouts names unknown slide kind "
+            f"'{unknown_kinds[0]}'; kinds are: {', '.join(KINDS)}"
+        )
+    chosen: dict[str, L] = {}
+    missing: list[str] = []
+    for kind in sorted(kinds):
+        names = (wanted[kind],) if kind in wanted else DEFAULT_LAYOUTS[kind]
+        found = next((n for n in names if n in by_name), None)
+        if found is None:
+            missing.append(f"'{names[0]}' for '{kind}' slides")
+            continue
+        chosen[kind] = by_name[found]
+    if missing:  # all of them in one message: the user fixes the mapping once
+        raise InputError(
+            f"template set '{set_name}': no layout named {'; '.join(missing)} in "
+            f"{settings.reference or 'the default deck'}; its layouts are: "
+            f"{', '.join(repr(n) for n in by_name)}. Map the kinds to them under deck.layouts "
+            f"in template.yaml (briefgen templates inspect FILE --write drafts it)"
+        )
+    return chosen
+
+
+def layout_names(data: bytes) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(master name, [(layout name, part name)]) of a .pptx's bytes, in the deck's order."""
+    from lxml import etree
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+
+    def part(name: str):
+        return etree.fromstring(archive.read(name))
+
+    def rels(name: str) -> dict[str, str]:
+        folder, base = posixpath.split(name)
+        try:
+            root = part(f"{folder}/_rels/{base}.rels")
+        except KeyError:
+            return {}
+        return {
+            r.get("Id"): posixpath.normpath(posixpath.join(folder, r.get("Target", "")))
+            for r in root.iter(f"{_R}Relationship")
+        }
+
+    presentation = "ppt/presentation.xml"
+    targets = rels(presentation)
+    out = []
+    ids = part(presentation).find(f"{_P}sldMasterIdLst")
+    for master_id in ids if ids is not None else ():
+        rid = master_id.get(
+            "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        )
+        master = targets.get(rid)
+        if master is None:
+            continue
+        master_rels = rels(master)
+        layouts = []
+        lst = part(master).find(f"{_P}sldLayoutIdLst")
+        for layout_id in lst if lst is not None else ():
+            target = master_rels.get(
+                layout_id.get(
+                    "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+                )
+            )
+            if target is not None:
+                name = part(target).find(f"{_P}cSld").get("name", "")
+                layouts.append((name, target))
+        out.append((part(master).find(f"{_P}cSld").get("name", ""), layouts))
+    return out
+
+
+def check_reference(tset) -> None:
+    """Raise if ``tset``'s reference deck has no layout for a slide kind (``validate``)."""
+    ref = tset.settings.deck.reference
+    if not ref:
+        return
+    data = tset.read(ref)
+    try:
+        masters = layout_names(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
+        raise InputError(f"{ref}: not a PowerPoint file (.pptx) or template (.potx)") from None
+    map_kinds(masters, tset.settings.deck, tset.name, set(KINDS))
