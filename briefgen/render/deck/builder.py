@@ -250,7 +250,10 @@ class DeckBuilder:
     def ink(self, kind: str, color: str) -> str:
         """``color`` as text on ``kind`` slides: made readable on the layout's background
         (a template's dark slides), unchanged on the light ones."""
-        key = (str(self.layouts[kind].part.partname), "background")
+        # The background may be a theme colour the audience's theme rewrote (apply_colors):
+        # the cache is shared by the decks on one reference, so the colours are in the key.
+        colors = f"{self.style.primary} {self.style.accent}"
+        key = (str(self.layouts[kind].part.partname), f"background {colors}")
         if key not in self.rects:
             self.rects[key] = background(self.layouts[kind])
         return readable(color, self.rects[key])
