@@ -146,3 +146,12 @@ def test_text_briefgen_colours_is_readable_on_the_templates_background(built, na
                         if ratio < 4.5:
                             low.append((n, shape.name, str(color.rgb), bg, round(ratio, 2)))
     assert not low, f"{name}: {low[:5]}"
+
+
+def test_check_says_when_text_is_measured_without_the_templates_font(built):
+    root = built["dark"]
+    result = CliRunner().invoke(cli, ["-C", str(root), "check"])
+    line = next((x for x in result.output.splitlines() if "Carlito" in x), "")
+    assert line.startswith("us-azerbaijan/press: warning:") and "deck.metrics" in line
+    json_out = CliRunner().invoke(cli, ["-C", str(root), "check", "--format", "json"]).output
+    assert '"deck.metrics"' in json_out

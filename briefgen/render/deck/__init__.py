@@ -52,11 +52,21 @@ def render_deck(job: RenderJob) -> Rendered:
     title and word count of every slide (for budgets and the preview)."""
     plan = slide_plan(job)
     data, slides, findings, texts, spans = build_deck(job, plan)
+    notes = [Note("deck.fit", f.message, slide=f.slide, shape=f.shape) for f in findings]
+    deck = job.tset.settings.deck
+    if "regular" not in deck.metrics:  # measured with a margin: say so, once per deck
+        notes.append(
+            Note(
+                "deck.metrics",
+                f"text is measured with Carlito and a 10% margin, not with {deck.font}'s own "
+                "widths: name metric-compatible fonts under deck.metrics in template.yaml",
+            )
+        )
     return Rendered(
         data,
         slides=slides,
         warnings=[f"slide {f.slide}, {f.shape}: {f.message}" for f in findings],
-        notes=[Note("deck.fit", f.message, slide=f.slide, shape=f.shape) for f in findings],
+        notes=notes,
         slide_words=[count_words(text) for _, text in texts],
         slide_plan=plan,
         slide_spans=spans,
