@@ -25,6 +25,36 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 SLOTS = {"primary": ("dk2", "accent1", "hlink"), "accent": ("accent2",)}
 
 
+def as_main_type(
+    name: str, data: bytes, main: bytes, aliases: tuple[bytes, ...], files: str, macros: str
+) -> bytes:
+    """A reference file's bytes with its main part typed ``main`` when it is one of
+    ``aliases`` (a template, ``.potx``/``.dotx``, saved under the document's name), so the
+    library opens it as the document it describes. Refused, naming ``name``: a file that is
+    not a zip with content types ("not a ``files``"), and a macro-enabled one (``macros``,
+    the sentence saying what to do): briefgen never copies macros into an output."""
+    from briefgen.errors import InputError
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise InputError(f"{name}: not a {files}") from None
+    if b"macroEnabled" in types:
+        raise InputError(f"{name}: {macros}")
+    alias = next((a for a in aliases if a in types), None)
+    if alias is None:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in archive.infolist():
+            body = archive.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(alias, main)
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
 def put(target: zipfile.ZipFile, name: str, body: bytes) -> None:
     """One zip member with a fixed time and mode, so two builds are byte-identical."""
     fixed = zipfile.ZipInfo(name, FIXED_ZIP_TIME)

@@ -96,7 +96,7 @@ TEXT_INK = "#1D2430"  # body text briefgen writes in its own text boxes (no plac
 NUMBER_GREY = "#5B6473"  # 6.1:1 on white (the grey it replaced, #8A94A6, was 3.1:1)
 CAPTION_IN = 0.45  # inches under a figure for its caption (on a 7.5-inch slide)
 SUBSTITUTE_WIDTH = 1.35  # text in a substitute font can be this much wider than measured
-_TX_BODY, _SLD_ID = P_NS + "txBody", P_NS + "sldId"
+_TX_BODY = P_NS + "txBody"
 _T = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
 
 
@@ -355,7 +355,14 @@ class DeckBuilder:
         for i, page in enumerate(pages):
             slide = self._new(kind)
             self._title(slide, titles[i], kind)
-            frame = self._body_frame(slide, rect)
+            body = self._body(slide)
+            # Text in the template's placeholder keeps its colours; briefgen's own box gets
+            # a colour readable on the layout's background.
+            frame, color = (
+                (body.text_frame, None)
+                if body is not None
+                else (self._textbox(slide, rect, "Body").text_frame, self.ink(kind, TEXT_INK))
+            )
             start = numbered(first) if numbered else None
             write(
                 frame,
@@ -365,7 +372,7 @@ class DeckBuilder:
                 numbered_from=start,
                 font=self.style.font,
                 indent=self.pt(BULLET_INDENT),
-                color=None if self._body(slide) is not None else self.ink(kind, TEXT_INK),
+                color=color,
             )
             if page.overflow:
                 self._finding("Body", f"text does not fit even at {page.size:g} pt")
@@ -381,12 +388,6 @@ class DeckBuilder:
             return ref.rect if ref is not None else self._content_rect(kind)
 
         return self._layout_rect(kind, "paged", find)
-
-    def _body_frame(self, slide: Slide, rect: Rect):
-        body = self._body(slide)
-        if body is not None:
-            return body.text_frame
-        return self._textbox(slide, rect, "Body").text_frame
 
     # ------------------------------------------------------------ the slide kinds
 

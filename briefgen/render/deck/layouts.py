@@ -25,12 +25,6 @@ from briefgen.render.deck.mapping import map_kinds
 from briefgen.templates import TemplateSet
 
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
-BODY_TYPES = (
-    PP_PLACEHOLDER.BODY,
-    PP_PLACEHOLDER.OBJECT,
-    PP_PLACEHOLDER.SUBTITLE,
-    PP_PLACEHOLDER.VERTICAL_BODY,
-)
 EMU_PER_PT = 12700
 # PresentationML names, for reading slides' XML directly: a shape, and its placeholder mark.
 P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -65,29 +59,17 @@ def open_presentation(name: str, data: bytes) -> PresentationType:
     """``data`` opened by python-pptx. A PowerPoint template (``.potx``) or show (``.ppsx``)
     saved under a ``.pptx`` name opens as the presentation it describes; a macro-enabled
     file (``.pptm``, ``.potm``) is refused: briefgen never copies macros into a deck."""
-    import zipfile
+    from briefgen.render.ooxml import as_main_type
 
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, KeyError, OSError):
-        raise InputError(f"{name}: not a PowerPoint file (.pptx) or template (.potx)") from None
-    if b"macroEnabled" in types:
-        raise InputError(
-            f"{name}: a macro-enabled PowerPoint file (.pptm/.potm); save it as a "
-            "PowerPoint presentation (.pptx) without macros and use that"
-        )
-    main = (_PML + "presentation.main+xml").encode()
-    other = next((t for t in _AS_PRESENTATION if _PML.encode() + t in types), None)
-    if other is not None:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in archive.infolist():
-                body = archive.read(info.filename)
-                if info.filename == "[Content_Types].xml":
-                    body = body.replace(_PML.encode() + other, main)
-                target.writestr(info.filename, body)
-        data = out.getvalue()
+    data = as_main_type(
+        name,
+        data,
+        (_PML + "presentation.main+xml").encode(),
+        tuple(_PML.encode() + t for t in _AS_PRESENTATION),
+        "PowerPoint file (.pptx) or template (.potx)",
+        "a macro-enabled PowerPoint file (.pptm/.potm); save it as a PowerPoint "
+        "presentation (.pptx) without macros and use that",
+    )
     try:
         return Presentation(io.BytesIO(data))
     except Exception as exc:  # python-pptx raises many types for a bad package
@@ -154,8 +136,8 @@ def placeholder(layout: SlideLayout, types: tuple[PP_PLACEHOLDER, ...]):
     return None
 
 
-def find_placeholder(slide, types: tuple[PP_PLACEHOLDER, ...], idx: int | None = None):
-    """The first placeholder on ``slide`` of one of ``types`` (and index ``idx``), or None.
+def find_placeholder(slide, types: tuple[PP_PLACEHOLDER, ...]):
+    """The first placeholder on ``slide`` of one of ``types``, or None.
 
     Read from the XML: python-pptx's ``slide.placeholders`` makes a shape object and
     resolves the type of every placeholder on the slide, for each question asked.
@@ -163,9 +145,7 @@ def find_placeholder(slide, types: tuple[PP_PLACEHOLDER, ...], idx: int | None =
     wanted = {t.xml_value for t in types if t.xml_value}
     for sp in adapter.sp_tree(slide.shapes).iterchildren(SP):
         ph = sp.find(PH)
-        if ph is None or ph.get("type", "obj") not in wanted:
-            continue
-        if idx is None or int(ph.get("idx", "0")) == idx:
+        if ph is not None and ph.get("type", "obj") in wanted:
             return adapter.shape_of(slide.shapes, sp)
     return None
 
@@ -278,11 +258,11 @@ def theme_color(master, slot: str) -> str | None:
 def content_rect(prs: PresentationType, layout: SlideLayout) -> Rect:
     """Where content goes on ``layout``: its body placeholder, else below its title."""
     body = body_ref(layout)
-    if body is not None and placeholder(layout, TITLE_TYPES) is not None:
+    title = placeholder(layout, TITLE_TYPES)
+    if body is not None and title is not None:
         return body.rect
     slide_w, slide_h = int(prs.slide_width), int(prs.slide_height)
     margin = int(slide_w * 0.045)
-    title = placeholder(layout, TITLE_TYPES)
     top = (rect_of(title).bottom + Inches(0.25)) if title is not None else Inches(1.0)
     left = int(title.left) if title is not None else margin
     width = int(title.width) if title is not None else slide_w - 2 * margin

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import zipfile
 from typing import Any
 
 from briefgen.errors import InputError
@@ -23,7 +22,6 @@ from briefgen.templates import TemplateSet, builtin_dir
 
 _TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_MACROS = b"macroEnabled"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -107,26 +105,17 @@ def open_reference(tset: TemplateSet) -> tuple[str, Any]:
 
 def _as_document(ref: str, data: bytes) -> bytes:
     """The reference's bytes with a template's main part typed as a document's."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, KeyError, OSError):
-        raise InputError(f"{ref}: not a Word document (.docx) or template (.dotx)") from None
-    if _MACROS in types:
-        raise InputError(
-            f"{ref}: a macro-enabled Word file (.docm/.dotm); save it as a Word document "
-            "(.docx) without macros and use that as the reference"
-        )
-    if _TEMPLATE_MAIN not in types:
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in archive.infolist():
-            body = archive.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                body = body.replace(_TEMPLATE_MAIN, _DOCUMENT_MAIN)
-            target.writestr(info.filename, body)
-    return out.getvalue()
+    from briefgen.render.ooxml import as_main_type
+
+    return as_main_type(
+        ref,
+        data,
+        _DOCUMENT_MAIN,
+        (_TEMPLATE_MAIN,),
+        "Word document (.docx) or template (.dotx)",
+        "a macro-enabled Word file (.docm/.dotm); save it as a Word document (.docx) "
+        "without macros and use that as the reference",
+    )
 
 
 def _check_self_contained(ref: str, document: Any) -> None:
