@@ -185,9 +185,18 @@ def renderer_versions() -> str:
     from briefgen.stamps import code_digest
 
     parts = [f"briefgen {__version__} {code_digest()}"]
-    libraries = ("weasyprint", "pydyf", "python-pptx", "python-docx", "XlsxWriter", "Jinja2")
-    libraries += ("markdown-it-py",)
-    for name in (*libraries, "pygal", "Pillow"):
+    libraries = (
+        "weasyprint",
+        "pydyf",
+        "python-pptx",
+        "python-docx",
+        "XlsxWriter",
+        "Jinja2",
+        "markdown-it-py",
+        "pygal",
+        "Pillow",
+    )
+    for name in libraries:
         try:
             parts.append(f"{name} {version(name)}")
         except PackageNotFoundError:
