@@ -155,3 +155,115 @@ def test_check_says_when_text_is_measured_without_the_templates_font(built):
     assert line.startswith("us-azerbaijan/press: warning:") and "deck.metrics" in line
     json_out = CliRunner().invoke(cli, ["-C", str(root), "check", "--format", "json"]).output
     assert '"deck.metrics"' in json_out
+
+
+MARKS = ("Classification", "Slide number", "Logo")
+
+
+def _template_shapes(slide) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """What the template draws on ``slide``: its layout's and (unless hidden) its master's
+    shapes that are not placeholders, without the backdrop (text-less shapes as wide or as
+    tall as the slide: bands, full-slide pictures), which marks may sit on."""
+    layout = slide.slide_layout
+    owners = [layout]
+    if layout._element.get("showMasterSp", "1") != "0":
+        owners.append(layout.slide_master)
+    prs_w = slide.part.package.presentation_part.presentation.slide_width
+    prs_h = slide.part.package.presentation_part.presentation.slide_height
+    out = []
+    for owner in owners:
+        for shape in owner.shapes:
+            if shape.is_placeholder or shape.width is None:
+                continue
+            text = shape.has_text_frame and shape.text_frame.text.strip()
+            if not text and (shape.width >= 0.9 * prs_w or shape.height >= 0.9 * prs_h):
+                continue
+            out.append((shape.name, (shape.left, shape.top, shape.width, shape.height)))
+    return out
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_mark_covers_a_shape_of_the_template(built, name):
+    """The banners, the slide number and the logo keep clear of the template's own crest,
+    footer text and shapes, and every slide has both banners and its number."""
+    prs = _deck(built[name])
+    total = len(prs.slides)
+    for n, slide in enumerate(prs.slides, start=1):
+        marks = [s for s in slide.shapes if s.name.startswith(MARKS)]
+        names = sorted(s.name for s in marks)
+        assert names[:3] == ["Classification (bottom)", "Classification (top)", "Slide number"]
+        number = next(s for s in marks if s.name == "Slide number")
+        assert number.text_frame.text == f"{n} / {total}"
+        for mark in marks:
+            rect = (mark.left, mark.top, mark.width, mark.height)
+            hit = [t for t, r in _template_shapes(slide) if _overlap(rect, r)]
+            assert not hit, f"{name}: slide {n}: {mark.name} covers {hit}"
+
+
+def test_the_slide_number_is_the_templates_own_placeholder_readable_on_its_band(built):
+    """On the ministry template the number sits in the layouts' slide-number placeholder,
+    as a slide-number field, in a colour readable on the dark band under it; the banners
+    moved aside from the crest and the organisation's name."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    from briefgen.colors import contrast
+
+    prs = _deck(built["branded"])
+    for slide in prs.slides:
+        number = next(s for s in slide.shapes if s.name == "Slide number")
+        assert number.is_placeholder
+        assert number.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
+        assert number._element.xpath(".//a:fld[@type='slidenum']")
+        layout_number = next(
+            s
+            for s in slide.slide_layout.placeholders
+            if s.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
+        )
+        assert (number.left, number.top) == (layout_number.left, layout_number.top)
+        color = number.text_frame.paragraphs[0].runs[0].font.color.rgb
+        assert contrast(f"#{color}", "#0B3D2E") >= 4.5
+        top = next(s for s in slide.shapes if s.name == "Classification (top)")
+        assert top.left != (prs.slide_width - top.width) // 2  # moved aside from the crest
+    result = CliRunner().invoke(cli, ["-C", str(built["branded"]), "check"])
+    assert "deck.marks" not in result.output
+
+
+def test_check_reports_a_mark_that_has_no_free_place(tmp_path):
+    """A template whose own text runs along the whole top edge leaves the top banner no
+    free place: the deck builds, and check names the shape it covers, once per layout."""
+    from lxml import etree
+
+    prs = corpus.branded()
+    tree = prs.slide_masters[0].shapes._spTree
+    strip = tree.add_textbox(950, "Masthead", 0, 0, prs.slide_width, 500_000)
+    para = strip.find(f"{corpus.P}txBody").find(f"{corpus.A}p")
+    etree.SubElement(etree.SubElement(para, f"{corpus.A}r"), f"{corpus.A}t").text = "MINISTRY"
+    (tmp_path / "content").mkdir()
+    shutil.copy(ROOT / "content" / "us-azerbaijan.yaml", tmp_path / "content")
+    (tmp_path / "briefgen.yaml").write_text(
+        "formats: [pptx]\naudiences:\n  press: {title: Press, template: corpus}\n"
+    )
+    prs.save(str(tmp_path / "masthead.pptx"))
+    runner = CliRunner()
+    drafted = runner.invoke(
+        cli,
+        [
+            "-C",
+            str(tmp_path),
+            "templates",
+            "inspect",
+            str(tmp_path / "masthead.pptx"),
+            "--write",
+            "corpus",
+        ],
+    )
+    assert drafted.exit_code == 0, drafted.output
+    result = runner.invoke(cli, ["-C", str(tmp_path), "check"])
+    lines = [x for x in result.output.splitlines() if "deck.marks" in x or "'Masthead'" in x]
+    assert lines and all("Classification (top)" in x and "'Masthead'" in x for x in lines)
+    layouts = {x.split("layout '")[1].split("'")[0] for x in lines}
+    assert len(lines) == len(layouts)  # once per layout, not once per slide

@@ -198,6 +198,66 @@ def two_masters() -> Presentation:
     return prs
 
 
+def _crest() -> bytes:
+    """A small round crest, as a PNG: the organisation's emblem on its master."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (120, 120), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, 116, 116), fill=(11, 61, 46, 255), outline=(201, 162, 39, 255), width=8)
+    draw.rectangle((44, 30, 76, 90), fill=(201, 162, 39, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def branded() -> Presentation:
+    """A ministry's master: its crest at the top centre, a dark band along the foot with the
+    organisation's name centred on it, and the slide number in the layouts' placeholder at
+    the bottom right, on the band. The marks must keep clear of the crest and the name."""
+    prs = Presentation(str(REFERENCE))
+    master = prs.slide_masters[0]
+    tree = master.shapes._spTree
+    width, height = int(prs.slide_width), int(prs.slide_height)
+    inch = 914400
+    band = tree.add_autoshape(
+        900, "Footer band", "rect", 0, height - int(0.55 * inch), width, int(0.55 * inch)
+    )
+    sp_pr = band.find(f"{P}spPr")
+    fill = etree.SubElement(sp_pr, f"{A}solidFill")
+    etree.SubElement(fill, f"{A}srgbClr", val="0B3D2E")
+    sp_pr.append(etree.fromstring(f'<a:ln xmlns:a="{A[1:-1]}"><a:noFill/></a:ln>'))
+    name_w = int(4.2 * inch)
+    name = tree.add_textbox(
+        901,
+        "Organisation",
+        (width - name_w) // 2,
+        height - int(0.5 * inch),
+        name_w,
+        int(0.45 * inch),
+    )
+    body = name.find(f"{P}txBody")
+    para = body.find(f"{A}p")
+    etree.SubElement(para, f"{A}pPr", algn="ctr")
+    run = etree.SubElement(para, f"{A}r")
+    props = etree.SubElement(run, f"{A}rPr", lang="en-GB", sz="1200", b="1")
+    etree.SubElement(etree.SubElement(props, f"{A}solidFill"), f"{A}srgbClr", val="FFFFFF")
+    etree.SubElement(run, f"{A}t").text = "Ministry of Example Affairs · Policy Directorate"
+    _, rid = master.part.get_or_add_image_part(io.BytesIO(_crest()))
+    size = int(0.42 * inch)
+    tree.add_pic(
+        902,
+        "Crest",
+        "Crest of the Ministry",
+        rid,
+        (width - size) // 2,
+        int(0.05 * inch),
+        size,
+        size,
+    )
+    return prs
+
+
 VARIANTS: dict[str, Callable[[], Presentation]] = {
     "python-pptx-4x3": python_pptx_4x3,
     "renumbered-idx": renumbered,
@@ -207,6 +267,7 @@ VARIANTS: dict[str, Callable[[], Presentation]] = {
     "wide-22in": wide_22in,
     "dark": dark,
     "two-masters": two_masters,
+    "branded": branded,
 }
 
 

@@ -52,7 +52,7 @@ def render_deck(job: RenderJob) -> Rendered:
     title and word count of every slide (for budgets and the preview)."""
     plan = slide_plan(job)
     data, slides, findings, texts, spans = build_deck(job, plan)
-    notes = [Note("deck.fit", f.message, slide=f.slide, shape=f.shape) for f in findings]
+    notes = [Note(f.code, f.message, slide=f.slide, shape=f.shape) for f in findings]
     deck = job.tset.settings.deck
     if "regular" not in deck.metrics:  # measured with a margin: say so, once per deck
         notes.append(

@@ -56,7 +56,15 @@ from briefgen.render.deck.layouts import (
     find_placeholder,
     rect_of,
 )
-from briefgen.render.deck.text import plain, rgb, set_language, set_text, write
+from briefgen.render.deck.marks import Shape, TemplateMarks, place, template_shapes
+from briefgen.render.deck.text import (
+    number_placeholder,
+    plain,
+    rgb,
+    set_language,
+    set_text,
+    write,
+)
 from briefgen.render.figurespec import cell_text
 
 CONT = " (cont. {page}/{pages})"
@@ -143,11 +151,22 @@ class Logo:
 
 @dataclass
 class Finding:
-    """Text that does not fit even after shrinking and splitting: for ``check`` and warnings."""
+    """A text or mark the builder could not place well: for ``check`` and warnings."""
 
     slide: int
     shape: str
     message: str
+    code: str = "deck.fit"  # check's code: deck.fit, or deck.marks for a mark on a shape
+
+
+@dataclass(frozen=True)
+class Spots:
+    """Where the marks go on one layout's slides (see marks.py): a rectangle per mark name
+    (None: the template prints it itself), and the slide-number placeholder's index."""
+
+    rects: dict[str, Rect | None]
+    number_idx: int | None
+    template: TemplateMarks
 
 
 @dataclass
@@ -687,12 +706,13 @@ class DeckBuilder:
     # ------------------------------------------------------------ every slide
 
     def finish(self, classification: str, lang: str) -> None:
-        """Classification banner (top and bottom) and "n / N" on every slide, and the
-        language of all text in slides, notes and charts.
+        """Classification banner (top and bottom) and "n / N" on every slide, clear of the
+        template's own shapes (marks.py), and the language of all text in slides, notes and
+        charts.
 
-        The marks are drawn once, on the first slide, and copied as XML to the others with
-        each copy's number and shape ids set: drawing them through python-pptx on every
-        slide cost about a third of a warm deck's time.
+        The marks are drawn once and copied as XML to every slide, each copy moved to its
+        layout's free place, with its number and shape id set: drawing them through
+        python-pptx on every slide cost about a third of a warm deck's time.
         """
         slides = list(self.prs.slides)
         if not slides:
@@ -701,24 +721,91 @@ class DeckBuilder:
             if not any(shape.name == "Logo" for shape in slide.shapes):
                 self._logo(slide, large=False)
         marks = self._draw_marks(slides[0], classification, f"1 / {len(slides)}")
-        for n, slide in enumerate(slides[1:], start=2):
+        spots: dict[str, Spots] = {}
+        for n, slide in enumerate(slides, start=1):
+            kind = self._kinds[str(slide.part.partname)]
+            layout = str(self.layouts[kind].part.partname)  # kinds can share a layout
+            if layout not in spots:
+                spots[layout] = self._spots(kind, marks, n)
+            here = spots[layout]
             tree = adapter.sp_tree(slide.shapes)
             next_id = max((int(i) for i in tree.xpath(".//p:cNvPr/@id")), default=1) + 1
-            for element in marks:
+            for name, (element, _) in marks.items():
+                rect = here.rects.get(name)
+                if rect is None:  # the template numbers its slides itself
+                    continue
                 copy = deepcopy(element)
-                copy.xpath("./*[1]/p:cNvPr")[0].set("id", str(next_id))
+                if name == "Slide number":
+                    copy = self._number_copy(copy, here, slide, n, len(slides))
+                else:
+                    off = copy.xpath("./p:spPr/a:xfrm/a:off")[0]
+                    off.set("x", str(rect.left))
+                    off.set("y", str(rect.top))
+                copy[0].find(P_NS + "cNvPr").set("id", str(next_id))
                 next_id += 1
-                if copy.xpath("./*[1]/p:cNvPr/@name") == ["Slide number"]:
-                    copy.xpath(".//a:t")[0].text = f"{n} / {len(slides)}"
-                    for fill in copy.xpath(".//a:rPr/a:solidFill/a:srgbClr"):  # on its slide
-                        fill.set("val", self._number_ink(slide).lstrip("#").upper())
                 tree.append(copy)
         for xml in adapter.text_parts(self.prs):
             set_language(xml, lang)
 
+    def _template_marks(self, kind: str) -> TemplateMarks:
+        key = (str(self.layouts[kind].part.partname), "template marks")
+        if key not in self.rects:
+            w, h = int(self.prs.slide_width), int(self.prs.slide_height)
+            self.rects[key] = template_shapes(self.layouts[kind], w, h)
+        return self.rects[key]
+
+    def _spots(self, kind: str, marks: dict[str, tuple[Any, Rect]], first: int) -> Spots:
+        """Where each mark goes on ``kind`` slides, and a finding (at slide ``first``, the
+        first of the kind) for a mark that has no place clear of the template's shapes."""
+        template = self._template_marks(kind)
+        width, gap = int(self.prs.slide_width), self.inch(0.1)
+        shapes = list(template.shapes)
+        rects: dict[str, Rect | None] = {}
+        for name, (_, want) in marks.items():
+            if name == "Slide number" and template.number is not None:
+                rects[name] = template.number
+                shapes.append(Shape("slide number", template.number))
+                continue
+            if name == "Slide number" and template.numbers_itself:
+                rects[name] = None
+                continue
+            rects[name], hit = place(want, shapes, width, gap)
+            if hit:
+                covers = ", ".join(f"'{s.name}'" for s in hit)
+                self.findings.append(
+                    Finding(
+                        first,
+                        name,
+                        f"covers the template's {covers} on layout '{self.layouts[kind].name}' "
+                        "(every slide of it): there is no free place along the slide's edge",
+                        code="deck.marks",
+                    )
+                )
+        return Spots(rects, template.number_idx if template.number is not None else None, template)
+
+    def _number_copy(self, box, spots: Spots, slide: Slide, n: int, total: int):
+        """The slide number for slide ``n``: in the layout's slide-number placeholder (a
+        slide-number field, so PowerPoint keeps it right when slides move) or in briefgen's
+        own box, in a grey readable on the slide's background."""
+        rect = spots.rects["Slide number"]
+        under = spots.template.backdrop(rect)
+        ink = readable(NUMBER_GREY, under) if under is not False else self._number_ink(slide)
+        ink = ink.lstrip("#").upper()
+        if spots.number_idx is None:
+            box.xpath(".//a:t")[0].text = f"{n} / {total}"
+            for fill in box.xpath(".//a:rPr/a:solidFill/a:srgbClr"):
+                fill.set("val", ink)
+            return box
+        text = f"{n} / {total}"
+        size = fit_line(self.measure, text, rect.text_box(), self.pt(11), self.pt(7), max_lines=1)[
+            0
+        ]
+        return number_placeholder(spots.number_idx, n, f" / {total}", size, ink)
+
     def _logo(self, slide: Slide, *, large: bool) -> None:
         """The theme's logo: large at the top right of a title slide, small at the bottom
-        left of the others, where the built-in layouts leave the corner free. It comes
+        left of the others, where the built-in layouts leave the corner free (moved along
+        the edge where a template's shape is there, see marks.py). It comes
         after the slide's content in reading order, with its alt text."""
         if self.logo is None:
             return
@@ -730,12 +817,17 @@ class DeckBuilder:
         left, top = (
             (width - inch(0.4) - w, inch(0.5)) if large else (inch(0.3), height - inch(0.07) - h)
         )
-        picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), left, top, w, h)
+        kind = self._kinds[str(slide.part.partname)]
+        spot, _ = place(Rect(left, top, w, h), self._template_marks(kind).shapes, width, inch(0.1))
+        picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), spot.left, spot.top, w, h)
         picture.name = "Logo"
         adapter.element(picture).xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", self.logo.alt)
 
-    def _draw_marks(self, slide: Slide, classification: str, number: str) -> list:
-        """Draw the slide number and the banners on ``slide``; returns their elements.
+    def _draw_marks(
+        self, slide: Slide, classification: str, number: str
+    ) -> dict[str, tuple[Any, Rect]]:
+        """Draw the slide number and the banners on ``slide`` at their usual places, and
+        take them off again: returns their elements and usual places, by shape name, to copy.
 
         In that order, after the slide's content: a screen reader reads shapes in the order
         of the slide's shape tree, so the title comes first and the banners, which repeat
@@ -785,4 +877,7 @@ class DeckBuilder:
             )
             shape.text_frame.word_wrap = False
             shapes.append(shape)
-        return [adapter.element(shape) for shape in shapes]
+        marks = {shape.name: (adapter.element(shape), rect_of(shape)) for shape in shapes}
+        for element, _ in marks.values():  # finish() places a copy on every slide
+            element.getparent().remove(element)
+        return marks

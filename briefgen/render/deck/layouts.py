@@ -221,11 +221,13 @@ def background(layout: SlideLayout) -> str | None:
             continue
         props = bg.find(f"{P_NS}bgPr")
         fill = props.find(f"{_A}solidFill") if props is not None else bg.find(f"{P_NS}bgRef")
-        return _color_of(fill, master) if fill is not None else None
+        return color_of(fill, master) if fill is not None else None
     return "#FFFFFF"  # no background anywhere: PowerPoint shows white
 
 
-def _color_of(fill, master) -> str | None:
+def color_of(fill, master) -> str | None:
+    """The colour of a ``solidFill``-like element (``srgbClr`` or a theme colour through
+    the master's colour map) as ``#RRGGBB``, or None."""
     rgb = fill.find(f"{_A}srgbClr")
     if rgb is not None:
         return "#" + rgb.get("val", "FFFFFF").upper()

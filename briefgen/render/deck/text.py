@@ -232,3 +232,34 @@ def plain(
         align=align,
         anchor=anchor,
     )
+
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+# A slide-number field's id: PowerPoint gives each field a GUID; one fixed GUID keeps decks
+# byte-identical between builds (PowerPoint copies fields with their GUIDs as well).
+_FIELD_ID = "{5C1F5E0B-9A54-4C1B-8F3E-6D2A1B7C9E40}"
+
+
+def number_placeholder(idx: int, number: int, rest: str, size: float, color: str):
+    """A slide-number placeholder (``p:sp`` inheriting the layout's ``sldNum`` at ``idx``)
+    holding a slide-number field showing ``number`` and then ``rest`` (" / 24"), at
+    ``size`` points in ``color`` (``RRGGBB``), on one line."""
+    sp = etree.Element(_P + "sp", nsmap={"p": _P[1:-1], "a": A[1:-1]})
+    nv = etree.SubElement(sp, _P + "nvSpPr")
+    etree.SubElement(nv, _P + "cNvPr", id="0", name="Slide number")
+    etree.SubElement(etree.SubElement(nv, _P + "cNvSpPr"), A + "spLocks", noGrp="1")
+    nvpr = etree.SubElement(nv, _P + "nvPr")
+    etree.SubElement(nvpr, _P + "ph", type="sldNum", sz="quarter", idx=str(idx))
+    etree.SubElement(sp, _P + "spPr")
+    body = etree.SubElement(sp, _P + "txBody")
+    etree.SubElement(body, A + "bodyPr", wrap="none")
+    etree.SubElement(body, A + "lstStyle")
+    p = etree.SubElement(body, A + "p")
+    field = etree.SubElement(p, A + "fld", id=_FIELD_ID, type="slidenum")
+    run = etree.SubElement(p, A + "r")
+    for element, text in ((field, str(number)), (run, rest)):
+        props = etree.SubElement(element, A + "rPr", sz=centipoints(size))
+        fill = etree.SubElement(props, A + "solidFill")
+        etree.SubElement(fill, A + "srgbClr", val=color)
+        etree.SubElement(element, A + "t").text = text
+    return sp

@@ -1,0 +1,136 @@
+"""Where the marks go on a template's slides: the classification banners, the slide number
+and the theme's logo, clear of what the template itself draws.
+
+Organisations' templates put their own logo, a footer line or a page number on the master
+or the layouts. A mark drawn over one hides it, or is hidden by it. So, per layout:
+
+- the template's **shapes** are read (the layout's, and its master's unless the layout hides
+  them), except those that are backdrop: shapes without text as wide or as tall as the
+  slide (a band, a full-slide picture) that marks may sit on like on the background;
+- the **slide number** goes into the layout's own slide-number placeholder where it has
+  one (the template's place and look); a template whose shapes already print the number
+  (a slide-number field in a master text box) gets none of briefgen's, so a slide never
+  shows two;
+- each other mark keeps its usual place if that is free, else moves along its edge to the
+  nearest free place; where there is none it stays, and :func:`place` says what it covers,
+  which ``check`` reports (``deck.marks``).
+
+Pure geometry after :func:`template_shapes`: the builder caches the shapes per layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from briefgen.render.deck import adapter
+from briefgen.render.deck.layouts import PH, Rect, color_of, rect_of
+
+BACKDROP = 0.9  # a shape without text this share of the slide's width or height is backdrop
+_SLIDENUM = ".//a:fld[@type='slidenum']"
+_SOLID_FILL = (
+    "{http://schemas.openxmlformats.org/presentationml/2006/main}spPr/"
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}solidFill"
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A shape the template draws on every slide of a layout."""
+
+    name: str
+    rect: Rect
+
+
+@dataclass(frozen=True)
+class TemplateMarks:
+    """What a layout's template already has for the marks."""
+
+    shapes: tuple[Shape, ...]  # what a mark must not cover
+    number: Rect | None  # the layout's own slide-number placeholder
+    number_idx: int | None
+    numbers_itself: bool  # a shape it draws prints the slide number
+    # Backdrop shapes (bands) with their solid colour (#RRGGBB, None if not solid), topmost
+    # last: a mark on one is read against it, not against the slide's background.
+    backdrops: tuple[tuple[Rect, str | None], ...] = ()
+
+    def backdrop(self, rect: Rect) -> str | bool | None:
+        """The colour behind ``rect`` if a backdrop shape is under it (None: not a solid
+        colour), else False (the slide's background is)."""
+        for under, color in reversed(self.backdrops):
+            if overlaps(rect, under):
+                return color
+        return False
+
+
+def template_shapes(layout, slide_width: int, slide_height: int) -> TemplateMarks:
+    """Read what ``layout`` draws on its slides (see the module's docstring)."""
+    owners = []
+    if adapter.element(layout).get("showMasterSp", "1") not in ("0", "false"):
+        owners.append(layout.slide_master)  # drawn first, under the layout's shapes
+    owners.append(layout)
+    shapes: list[Shape] = []
+    backdrops: list[tuple[Rect, str | None]] = []
+    numbers_itself = False
+    number = number_idx = None
+    for owner in owners:
+        for shape in owner.shapes:
+            element = adapter.element(shape)
+            if element.xpath("./*[1]/p:cNvPr/@hidden") in (["1"], ["true"]):
+                continue
+            if shape.is_placeholder:
+                ph = element.find(PH)
+                kind = ph.get("type") if ph is not None else None
+                if owner is layout and kind == "sldNum" and shape.width is not None:
+                    number, number_idx = rect_of(shape), int(ph.get("idx", "0"))
+                continue  # other placeholders show only on slides that fill them
+            if shape.width is None or shape.height is None:
+                continue
+            rect = rect_of(shape)
+            text = shape.has_text_frame and shape.text_frame.text.strip()
+            if element.xpath(_SLIDENUM):
+                numbers_itself, text = True, True
+            wide = rect.width >= slide_width * BACKDROP or rect.height >= slide_height * BACKDROP
+            if wide and not text:
+                fill = element.find(_SOLID_FILL)
+                color = color_of(fill, layout.slide_master) if fill is not None else None
+                backdrops.append((rect, color))
+                continue
+            shapes.append(Shape(shape.name or f"shape {shape.shape_id}", rect))
+    return TemplateMarks(tuple(shapes), number, number_idx, numbers_itself, tuple(backdrops))
+
+
+def overlaps(a: Rect, b: Rect) -> bool:
+    return (
+        a.left < b.left + b.width
+        and b.left < a.left + a.width
+        and a.top < b.bottom
+        and b.top < a.bottom
+    )
+
+
+def covered(rect: Rect, shapes: Sequence[Shape]) -> list[Shape]:
+    return [s for s in shapes if overlaps(rect, s.rect)]
+
+
+def place(
+    want: Rect, shapes: Sequence[Shape], slide_width: int, margin: int
+) -> tuple[Rect, list[Shape]]:
+    """``want`` where it is, if it covers none of ``shapes``; else moved sideways to the
+    nearest place (by distance) beside one of them that covers none, within ``margin`` of
+    the slide's edges. Second value: the shapes it still covers where there is no such
+    place (then it stays where it was wanted)."""
+    hit = covered(want, shapes)
+    if not hit:
+        return want, []
+    lefts = {
+        left
+        for s in shapes
+        for left in (s.rect.left - want.width - margin, s.rect.left + s.rect.width + margin)
+    }
+    for left in sorted(lefts, key=lambda x: abs(x - want.left)):
+        if margin <= left <= slide_width - margin - want.width:
+            moved = replace(want, left=left)
+            if not covered(moved, shapes):
+                return moved, []
+    return want, hit
