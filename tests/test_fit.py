@@ -272,3 +272,71 @@ def test_line_breaks_of_any_kind_are_measured_line_by_line(m: Measurer, text: st
     slide title or bullet must be measured, not crash the deck."""
     widest = max(m.width(part, 12) for part in re.split("[\r\n\v\u2028]", text))
     assert m.width(text, 12) == pytest.approx(widest)
+
+
+SENTENCES = [
+    "Our history of shared relationships with Azerbaijan is a long and fruitful one.",
+    "The U.S. supports the BTC pipeline as one example of that cooperation.",
+    "Greater interconnectivity maximizes diverse sources and routes for everyone.",
+    "It ensures better market pricing and protects against supply disruptions.",
+    "Mr. Burns said so in Baku, and he said it again in Washington in 2008.",
+]
+
+
+def test_a_long_paragraph_is_cut_between_sentences_not_mid_sentence(m: Measurer):
+    text = " ".join(SENTENCES * 2)
+    box = Box(330, 110)
+    pages = paginate(m, [Group([para(text)])], box, 20, 16)
+    assert len(pages) > 2
+    pieces = [page.paragraphs[0].text.strip() for page in pages]
+    assert " ".join(pieces) == text
+    for piece in pieces:  # each piece is whole sentences ("U.S." and "Mr." end none)
+        assert piece.endswith(".") and piece[0].isupper(), piece
+        assert not piece.startswith(("S. ", "Burns"))
+    for page in pages:
+        assert len(page.paragraphs) == 1 and fits(m, page.paragraphs, page.size, box)
+
+
+def test_a_sentence_too_long_for_a_box_is_cut_at_its_clauses(m: Measurer):
+    text = (
+        "the spreading dangers of weapons of mass destruction; new and more malignant forms "
+        "of terrorism; unresolved regional and sectarian conflicts; failed and failing "
+        "states; global economic dislocation; and transnational health, energy, and "
+        "environmental concerns are not aberrations, but a new reality in the 21st century."
+    )
+    box = Box(250, 90)
+    pages = paginate(m, [Group([para(text)])], box, 18, 16)
+    pieces = [page.paragraphs[0].text.strip() for page in pages]
+    assert " ".join(pieces) == text and len(pieces) > 2
+    assert all(piece.endswith((";", ",", ".")) for piece in pieces), pieces
+
+
+def test_an_item_that_fits_smaller_is_shrunk_on_its_own_slide_not_cut(m: Measurer):
+    text = " ".join(SENTENCES[:3])
+    wide = Box(420, 1000)
+    low, high = height(m, [para(text)], 14, wide), height(m, [para(text)], 18, wide)
+    box = Box(420, (low + high) / 2)  # fits at 14 pt, not at the middle size (18 pt)
+    short = para("A short point.")
+    pages = paginate(m, [Group([short]), Group([para(text)])], box, 22, 14)
+    assert [[p.text for p in page.paragraphs] for page in pages] == [[short.text], [text]]
+    assert pages[1].size < 18 and not pages[1].overflow
+
+
+def test_an_attribution_is_never_alone_and_pieces_never_share_a_slide(m: Measurer):
+    """A quote cut over slides ends with its last piece and its attribution together, and
+    no slide holds two pieces of the quote (they would read as two paragraphs)."""
+    quote = Paragraph((Run("“" + " ".join(SENTENCES * 3) + "”"),), bullet=False)
+    credit = Paragraph(
+        (Run("— William J. Burns, Under Secretary of State, 19 February 2008"),),
+        scale=0.6,
+        bullet=False,
+    )
+    for box in (Box(330, 110), Box(300, 150), Box(500, 90)):
+        pages = paginate(m, [Group([quote, credit], keep_last=True)], box, 30, 16)
+        assert len(pages) > 1
+        assert pages[-1].paragraphs[-1] == credit and len(pages[-1].paragraphs) == 2
+        assert all(len(page.paragraphs) == 1 for page in pages[:-1])
+        joined = " ".join(page.paragraphs[0].text.strip() for page in pages)
+        assert joined == quote.text
+        for page in pages:
+            assert fits(m, page.paragraphs, page.size, box)

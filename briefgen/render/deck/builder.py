@@ -549,7 +549,7 @@ class DeckBuilder:
             who = ", ".join(x for x in (item.speaker, item.role, item.date) if x)
             quote = Paragraph((Run(f"“{item.text}”"),), bullet=False)
             credit = Paragraph((Run("— " + who), *cite_run(item.cites)), scale=0.6, bullet=False)
-            groups.append(Group([quote, credit]))
+            groups.append(Group([quote, credit], keep_last=True))
             said.append(f"{item.text} — {who}")
         box = text_rect.text_box(0)
         pages = same_size(paginate(self.measure, groups, box, self.pt(30), self.pt(16)))

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from PIL import ImageFont
 
@@ -268,9 +268,15 @@ def best_size(
 
 @dataclass
 class Group:
-    """Paragraphs that belong together (a bullet and its sub-bullets) and stay on one slide."""
+    """Paragraphs that belong together (a bullet and its sub-bullets) and stay on one slide.
+    ``keep_last``: the last paragraph (a quote's attribution) stays with the one before it
+    even when the group has to be cut."""
 
     paragraphs: list[Paragraph] = field(default_factory=list)
+    keep_last: bool = False
+    # Pieces of one paragraph cut over slides share this: two never go on one slide (they
+    # would read as two paragraphs).
+    piece_of: tuple[int, int] | None = None
 
 
 def paginate(
@@ -281,8 +287,9 @@ def paginate(
     Everything on one slide if it fits at a size down to halfway between ``largest`` and
     ``smallest`` (smaller print is harder to read than a second slide); otherwise groups are
     packed greedily at that middle size and each page then takes its own best size. A
-    group too tall for a box on its own is split between paragraphs, and a paragraph too
-    tall on its own is split between words (marked ``overflow`` only if even that fails).
+    group too tall for a box on its own is shrunk on a slide of its own, down to
+    ``smallest``; only too tall even then it is split between paragraphs, and a paragraph
+    between sentences, then words (marked ``overflow`` only if even that fails).
     """
     everything = [p for g in groups for p in g.paragraphs]
     pack_size = max(smallest, min(largest, (largest + smallest) / 2))
@@ -291,8 +298,11 @@ def paginate(
         return [Page(everything, size)]
     packed: list[list[Group]] = []
     current: list[Group] = []
-    for group in _split_tall_groups(m, groups, box, pack_size):
-        if current and not fits(m, [*_paragraphs(current), *group.paragraphs], pack_size, box):
+    for group in _split_tall_groups(m, groups, box, pack_size, smallest):
+        if current and (
+            _same_paragraph(group, current)
+            or not fits(m, [*_paragraphs(current), *group.paragraphs], pack_size, box)
+        ):
             packed.append(current)
             current = []
         current.append(group)
@@ -302,12 +312,19 @@ def paginate(
     out = []
     for paras in map(_paragraphs, packed):
         size = best_size(m, paras, box, largest, pack_size)
+        if size is None:  # a single item, kept whole at a size down to the smallest
+            size = best_size(m, paras, box, pack_size, smallest)
         out.append(
             Page(
                 paras, size or smallest, overflow=size is None and not fits(m, paras, smallest, box)
             )
         )
     return out
+
+
+def _same_paragraph(group: Group, page: Sequence[Group]) -> bool:
+    """Whether ``page`` holds another piece of the paragraph ``group`` is a piece of."""
+    return group.piece_of is not None and any(g.piece_of == group.piece_of for g in page)
 
 
 def _paragraphs(groups: Sequence[Group]) -> list[Paragraph]:
@@ -336,49 +353,128 @@ def _balance(m: Measurer, pages: list[list[Group]], box: Box, size: float) -> No
             taller_now = max(tall(here), tall(after))
             if max(tall(here[:-1]), tall(moved)) >= taller_now:
                 break
-            if not fits(m, _paragraphs(moved), size, box):
+            if _same_paragraph(here[-1], after) or not fits(m, _paragraphs(moved), size, box):
                 break
             after.insert(0, here.pop())
 
 
-def _split_tall_groups(m: Measurer, groups: Sequence[Group], box: Box, size: float) -> list[Group]:
+def _split_tall_groups(
+    m: Measurer, groups: Sequence[Group], box: Box, size: float, smallest: float
+) -> list[Group]:
+    """Groups that fit a box at ``size``; one that fits only smaller is kept whole, to be
+    shrunk (down to ``smallest``) on a slide of its own; one that does not fit even then
+    is cut between its paragraphs,
+    and a paragraph too tall on its own between sentences (see :func:`_split_paragraph`).
+    A group that ends in an attribution (``keep_last``) keeps it with the last piece of
+    the paragraph before it: a quote's "— who said it" never stands alone on a slide."""
     out: list[Group] = []
     for group in groups:
-        if fits(m, group.paragraphs, size, box):
+        if fits(m, group.paragraphs, size, box) or fits(m, group.paragraphs, smallest, box):
             out.append(group)
             continue
-        for para in group.paragraphs:
-            out += [Group([p]) for p in _split_paragraph(m, para, size, box)]
+        paras = group.paragraphs
+        last = paras[-1] if group.keep_last and len(paras) > 1 else None
+        body = paras[:-1] if last is not None else paras
+        for n, para in enumerate(body):
+            pieces = _split_paragraph(m, para, size, box)
+            if (
+                last is not None
+                and n == len(body) - 1
+                and not fits(m, [pieces[-1], last], size, box)
+            ):
+                # Cut it in a box that leaves room for the attribution under every piece.
+                room = height(m, [pieces[-1], last], size, box) - height(m, [pieces[-1]], size, box)
+                shorter = replace(box, height=max(box.height - room, box.height / 3))
+                pieces = _split_paragraph(m, para, size, shorter)
+            key = (id(group), n) if len(pieces) > 1 else None
+            groups_of = [Group([p], piece_of=key) for p in pieces]
+            if last is not None and n == len(body) - 1:
+                groups_of[-1] = Group([pieces[-1], last], piece_of=key)
+            out += groups_of
     return out
 
 
 def _split_paragraph(m: Measurer, para: Paragraph, size: float, box: Box) -> list[Paragraph]:
-    """A paragraph too tall for a box, cut between words into pieces that each fit."""
+    """A paragraph too tall for a box, cut into pieces that each fit: between sentences,
+    as many whole sentences a piece as fit; a sentence too long for a box on its own
+    between clauses (after ";", ":" or a dash), then phrases (after ","), and only a phrase
+    too long between words, leaving at least three words for the next piece.
+    A reader follows "… cooperation." / "(cont.) Greater …"; a cut in the middle of a
+    sentence reads as a mistake."""
     if fits(m, [para], size, box):
         return [para]
     words = [replace(r, text=w) for r in para.runs for w in _keep_spaces(r.text)]
+    ends = _sentence_ends(words)
 
     def fit(start: int, end: int) -> bool:
         return fits(m, [replace(para, runs=tuple(words[start:end]))], size, box)
 
-    # Each piece takes as many words as fit (at least one). More words never fit better, so
-    # the cut is found by doubling then bisecting: O(words × log(words per box)) measuring,
-    # where trying one more word at a time measured O(words × words per box).
     pieces: list[Paragraph] = []
     start = 0
     while start < len(words):
-        good, step = start + 1, 1
-        while good + step <= len(words) and fit(start, good + step):
-            good, step = good + step, step * 2
-        bad = min(good + step, len(words) + 1)  # first end known not to fit (or past the end)
-        while bad - good > 1:
-            middle = (good + bad) // 2
-            good, bad = (middle, bad) if fit(start, middle) else (good, middle)
-        pieces.append(replace(para, runs=_merge(words[start:good])))
-        start = good
+        sentences = [e for e in ends if e > start]
+        end = _furthest(partial(fit, start), sentences)
+        for cut in (_CLAUSE_END, _PHRASE_END):  # the sentence alone is too tall: at ; then ,
+            if end is None:
+                end = _furthest(partial(fit, start), _ends(words, start, sentences[0], cut))
+        if end is None:  # and a phrase too tall between words, leaving no word or two alone
+            end = _furthest(partial(fit, start), range(start + 1, sentences[0] + 1))
+            end = end if end is not None else start + 1  # at least one word a piece
+            if sentences[0] - end < _WIDOW and end - start > 2 * _WIDOW:
+                end = sentences[0] - _WIDOW
+        pieces.append(replace(para, runs=_merge(words[start:end])))
+        start = end
     for i in range(1, len(pieces)):  # continuation pieces carry no bullet of their own
         pieces[i] = replace(pieces[i], bullet=False)
     return pieces
+
+
+def _furthest(fit: Callable[[int], bool], ends: Sequence[int]) -> int | None:
+    """The last of ``ends`` (ascending) for which ``fit`` holds, or None if not even the
+    first does. More text never fits better, so it is found by doubling then bisecting:
+    O(log n) measurements, where trying one more at a time measured O(n)."""
+    if not ends or not fit(ends[0]):
+        return None
+    good, step = 0, 1
+    while good + step < len(ends) and fit(ends[good + step]):
+        good, step = good + step, step * 2
+    bad = min(good + step, len(ends))  # first index known not to fit (or past the end)
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        good, bad = (middle, bad) if fit(ends[middle]) else (good, middle)
+    return ends[good]
+
+
+# A word ends a sentence when it ends in . ! ? or … (before closing quotes or brackets) and
+# the next word begins like a sentence; "U.S." and "Mr." before a name do not.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_ABBREVIATION = re.compile(
+    r"^[(\[“\"'‘«]*(?:[A-Za-z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Amb|Prof)\.$"
+)
+
+
+_CLAUSE_END = re.compile(r"(?:[;:]|\s[—–])[\"'”’»)\]]*\s*$")
+_PHRASE_END = re.compile(r",[\"'”’»)\]]*\s*$")
+_WIDOW = 3  # words a cut between words leaves at least for the next piece
+
+
+def _ends(words: Sequence[Run], start: int, end: int, cut: re.Pattern[str]) -> list[int]:
+    """Indices just after each word of ``words[start:end]`` that ``cut`` ends, and ``end``."""
+    cuts = [i + 1 for i in range(start, end - 1) if cut.search(" " + words[i].text)]
+    return [*cuts, end]
+
+
+def _sentence_ends(words: Sequence[Run]) -> list[int]:
+    """Indices just after each word that ends a sentence, and the end of ``words``."""
+    ends = []
+    for i, word in enumerate(words[:-1]):
+        text, following = word.text.strip(), words[i + 1].text.lstrip()
+        if not _SENTENCE_END.search(text) or _ABBREVIATION.match(text):
+            continue
+        first = following.lstrip("\"'“‘«([")[:1]
+        if first and (first.isupper() or first.isdigit()):
+            ends.append(i + 1)
+    return [*ends, len(words)]
 
 
 def _keep_spaces(text: str) -> list[str]:
