@@ -17,7 +17,7 @@ from support import ROOT, deck_fits
 
 from briefgen.cli import cli
 from briefgen.render.deck import measurer_for
-from briefgen.render.deck.layouts import body_ref
+from briefgen.render.deck.layouts import body_ref, theme_font
 from briefgen.templates import load_set
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +78,9 @@ def test_body_text_is_in_the_layouts_body_placeholder(built, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_no_text_runs_over_its_box(built, name):
     tset = load_set("corpus", built[name] / "templates")
-    over = [f for f in deck_fits(_deck(built[name]), measurer_for(tset)) if not f.fits]
+    prs = _deck(built[name])
+    font = theme_font(prs.slides[0].slide_layout.slide_master)  # what the text is drawn in
+    over = [f for f in deck_fits(prs, measurer_for(tset, font)) if not f.fits]
     assert not over, f"{name}: {over[:3]}"
 
 
@@ -149,12 +151,32 @@ def test_text_briefgen_colours_is_readable_on_the_templates_background(built, na
 
 
 def test_check_says_when_text_is_measured_without_the_templates_font(built):
-    root = built["dark"]
+    """The ministry's theme font is Trebuchet MS: measured with an estimate, and check says
+    so naming it. Python-pptx's theme font is Calibri: measured with Carlito, no warning."""
+    root = built["branded"]
     result = CliRunner().invoke(cli, ["-C", str(root), "check"])
-    line = next((x for x in result.output.splitlines() if "Carlito" in x), "")
-    assert line.startswith("us-azerbaijan/press: warning:") and "deck.metrics" in line
+    line = next((x for x in result.output.splitlines() if "Carlito ×" in x), "")
+    assert line.startswith("us-azerbaijan/press: warning:") and "Trebuchet MS" in line
     json_out = CliRunner().invoke(cli, ["-C", str(root), "check", "--format", "json"]).output
     assert '"deck.metrics"' in json_out
+    calibri = CliRunner().invoke(cli, ["-C", str(built["dark"]), "check", "--format", "json"])
+    assert '"deck.metrics"' not in calibri.output
+
+
+def test_text_is_measured_in_the_font_it_is_drawn_in():
+    """Trebuchet MS is measured wider than Calibri, and the set's metric fonts are used only
+    for the font they are for."""
+    from briefgen.render.deck.fonts import measuring
+
+    tset = load_set("default", None)
+    calibri, trebuchet = measuring(tset, "Calibri"), measuring(tset, "Trebuchet MS")
+    assert calibri.estimate is None and "Trebuchet MS" in trebuchet.estimate
+    words = "Azerbaijan and the United States work together on energy security"
+    ratio = trebuchet.measurer.width(words, 20) / calibri.measurer.width(words, 20)
+    assert ratio == pytest.approx(1.18, rel=0.01)
+    times = measuring(load_set("default", None), "Times New Roman")
+    assert times.estimate is None  # Liberation Serif, shipped with the formal set
+    assert measuring(tset, "Some Corporate Sans").estimate
 
 
 MARKS = ("Classification", "Slide number", "Logo")

@@ -211,11 +211,23 @@ def _crest() -> bytes:
     return out.getvalue()
 
 
+def _theme_font(prs, face: str) -> None:
+    """Set the theme's title and body fonts (Latin script) to ``face``."""
+    part = prs.slide_masters[0].part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    for latin in root.iter(f"{A}latin"):
+        if latin.getparent().tag in (f"{A}majorFont", f"{A}minorFont"):
+            latin.set("typeface", face)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def branded() -> Presentation:
     """A ministry's master: its crest at the top centre, a dark band along the foot with the
     organisation's name centred on it, and the slide number in the layouts' placeholder at
-    the bottom right, on the band. The marks must keep clear of the crest and the name."""
+    the bottom right, on the band. The marks must keep clear of the crest and the name.
+    Its theme font is Trebuchet MS, which briefgen has no metrics for."""
     prs = Presentation(str(REFERENCE))
+    _theme_font(prs, "Trebuchet MS")
     master = prs.slide_masters[0]
     tree = master.shapes._spTree
     width, height = int(prs.slide_width), int(prs.slide_height)

@@ -14,34 +14,16 @@ from briefgen.render import Note, Rendered, RenderJob
 from briefgen.render.deck.plan import SlidePlan, slide_plan
 from briefgen.render.html import chart_colors, theme_of
 from briefgen.render.ooxml import set_core_properties
-from briefgen.templates import TemplateSet, builtin_dir
+from briefgen.templates import TemplateSet
 from briefgen.words import count_words
 
 
-def measurer_for(tset: TemplateSet):
-    """The text measurer for a set: its metric fonts, else the default set's with a margin."""
-    metrics = tset.settings.deck.metrics
-    if "regular" in metrics:
-        bold = tset.read(metrics["bold"]) if "bold" in metrics else None
-        return _measurer(tset.read(metrics["regular"]), bold, 1.0)
-    fonts = builtin_dir() / "default" / "fonts"
-    return _measurer(
-        (fonts / "Carlito-Regular.ttf").read_bytes(),
-        (fonts / "Carlito-Bold.ttf").read_bytes(),
-        1.1,
-    )
+def measurer_for(tset: TemplateSet, font: str | None = None):
+    """The text measurer for text drawn in ``font`` (default: the set's ``deck.font``) on
+    a set's decks: see fonts.py."""
+    from briefgen.render.deck.fonts import measuring
 
-
-@lru_cache(maxsize=8)
-def _measurer(regular: bytes, bold: bytes | None, scale: float):
-    """One measurer per set of font files in a process (a worker renders deck after deck).
-
-    Text widths are cached per font object; a new font object per deck made that cache keep
-    every deck's fonts alive, a few megabytes per deck, and measure every word again.
-    """
-    from briefgen.render.deck.fit import Measurer
-
-    return Measurer(regular, bold, scale=scale)
+    return measuring(tset, font).measurer
 
 
 _NOT_CONTENT = ("Classification", "Slide number")  # shapes the builder adds to every slide
@@ -51,17 +33,10 @@ def render_deck(job: RenderJob) -> Rendered:
     """Build the deck of ``job``; returns its bytes, slide count, fitting notes, and the
     title and word count of every slide (for budgets and the preview)."""
     plan = slide_plan(job)
-    data, slides, findings, texts, spans = build_deck(job, plan)
+    data, slides, findings, texts, spans, estimate = build_deck(job, plan)
     notes = [Note(f.code, f.message, slide=f.slide, shape=f.shape) for f in findings]
-    deck = job.tset.settings.deck
-    if "regular" not in deck.metrics:  # measured with a margin: say so, once per deck
-        notes.append(
-            Note(
-                "deck.metrics",
-                f"text is measured with Carlito and a 10% margin, not with {deck.font}'s own "
-                "widths: name metric-compatible fonts under deck.metrics in template.yaml",
-            )
-        )
+    if estimate:  # measured with estimated widths: say so, once per deck
+        notes.append(Note("deck.metrics", estimate))
     return Rendered(
         data,
         slides=slides,
@@ -94,8 +69,9 @@ def slide_texts(prs) -> list[tuple[str, str]]:
 
 def build_deck(
     job: RenderJob, plan: SlidePlan
-) -> tuple[bytes, int, list, list[tuple[str, str]], list[tuple[int, int]]]:
-    """The deck of ``plan``: bytes, slide count, fitting findings, slide texts, spans. The
+) -> tuple[bytes, int, list, list[tuple[str, str]], list[tuple[int, int]], str | None]:
+    """The deck of ``plan``: bytes, slide count, fitting findings, slide texts, spans, and
+    why its text was measured with estimated widths (None: with the font's own). The
     look-up shortcuts of :func:`adapter.faster` hold for this build only."""
     from briefgen.render.deck import adapter
 
@@ -105,11 +81,12 @@ def build_deck(
 
 def _build(
     job: RenderJob, plan: SlidePlan
-) -> tuple[bytes, int, list, list[tuple[str, str]], list[tuple[int, int]]]:
+) -> tuple[bytes, int, list, list[tuple[str, str]], list[tuple[int, int]], str | None]:
     from briefgen.messages import catalogue
     from briefgen.render.deck import adapter
     from briefgen.render.deck.builder import DeckBuilder, Style
-    from briefgen.render.deck.layouts import layout_map, open_reference
+    from briefgen.render.deck.fonts import measuring
+    from briefgen.render.deck.layouts import drawn_font, layout_map, open_reference
     from briefgen.render.deck.theme import apply_colors
 
     prs, reference = open_reference(job.tset)
@@ -130,7 +107,8 @@ def _build(
     )
     apply_colors(prs, job.view.theme.primary, job.view.theme.accent)
     shared = _shared(reference)
-    builder = DeckBuilder(prs, layouts, measurer_for(job.tset).remembering(), style, *shared)
+    measure = measuring(job.tset, job.view.theme.font or drawn_font(layouts))
+    builder = DeckBuilder(prs, layouts, measure.measurer.remembering(), style, *shared)
     builder.logo = _logo(job)
     builder.labels = catalogue(job.tset, job.view.lang)
     for spec in plan.slides:
@@ -141,7 +119,8 @@ def _build(
         data = adapter.package_bytes(prs.part.package, job.view.date)
     except ValueError as exc:  # e.g. text lxml refuses; content is cleaned earlier
         raise InputError(f"{job.label}: cannot save the deck: {exc}") from None
-    return data, len(prs.slides), builder.findings, slide_texts(prs), builder.spans
+    texts = slide_texts(prs)
+    return data, len(prs.slides), builder.findings, texts, builder.spans, measure.estimate
 
 
 def _logo(job: RenderJob):

@@ -257,6 +257,28 @@ def theme_color(master, slot: str) -> str | None:
     return "#" + value.upper() if value and len(value) == 6 else None
 
 
+def theme_font(master, which: str = "minor") -> str | None:
+    """The master's theme font (``minor``: body text, ``major``: titles), Latin script."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        part = master.part.part_related_by(RT.THEME)
+    except KeyError:
+        return None
+    root = etree.fromstring(part.blob)
+    latin = root.find(f"{_A}themeElements/{_A}fontScheme/{_A}{which}Font/{_A}latin")
+    face = latin.get("typeface", "").strip() if latin is not None else ""
+    return face or None
+
+
+def drawn_font(layouts: dict[str, SlideLayout]) -> str | None:
+    """The font a deck's body text is drawn in without an audience font: the theme's body
+    font of the master the deck's text slides use."""
+    layout = layouts.get("bullets") or next(iter(layouts.values()), None)
+    return theme_font(layout.slide_master) if layout is not None else None
+
+
 def content_rect(prs: PresentationType, layout: SlideLayout) -> Rect:
     """Where content goes on ``layout``: its body placeholder, else below its title."""
     body = body_ref(layout)
