@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -65,8 +65,9 @@ class DeckSettings(Model):
 
     reference: Line | None = "reference.pptx"
     # The master whose layouts a layout name means first, when a deck has several masters
-    # with layouts of the same names (briefgen templates inspect lists them).
-    master: Line | None = None
+    # with layouts of the same names (briefgen templates inspect lists them): its name, or
+    # its number (1 = the first) for masters without a name of their own.
+    master: Annotated[int, Field(ge=1)] | Line | None = None
     layouts: dict[str, Line] = {}
     font: Line = "Calibri"
     metrics: dict[Literal["regular", "bold"], Line] = {}

@@ -143,7 +143,9 @@ def test_inspect_lists_layouts_and_drafts_a_mapping_that_builds(tmp_path):
     assert shown.exit_code == 0, shown.output
     assert "layout 'Titel und Inhalt', body idx 1" in shown.output
     assert re.search(r"title\s+idx 0\s+at\s+[\d.]+,\s+[\d.]+ in", shown.output)
-    assert re.search(r"bullets\s+-> 'Titel und Inhalt' \(by its placeholders\)", shown.output)
+    assert re.search(
+        r"bullets\s+-> 'Titel und Inhalt' of master 1 \(by its placeholders\)", shown.output
+    )
     assert re.search(r"title\s+-> 'Titelfolie'", shown.output)
     assert re.search(r"chart\s+-> 'Nur Titel'", shown.output)
     assert re.search(r"section\s+-> 'Abschnittsüberschrift'", shown.output)

@@ -289,3 +289,15 @@ def test_check_reports_a_mark_that_has_no_free_place(tmp_path):
     assert lines and all("Classification (top)" in x and "'Masthead'" in x for x in lines)
     layouts = {x.split("layout '")[1].split("'")[0] for x in lines}
     assert len(lines) == len(layouts)  # once per layout, not once per slide
+
+
+def test_a_libreoffice_template_maps_by_its_own_names_on_one_numbered_master(built):
+    """Impress's names ("Title, Content") are known and its unnamed masters are told
+    apart by number: the draft maps nothing by hand and picks ``master: 1``."""
+    settings = (built["libreoffice"] / "templates" / "corpus" / "template.yaml").read_text()
+    assert "master: 1\n" in settings
+    assert "bullets:" not in settings  # 'Title, Content' is found by name
+    prs = _deck(built["libreoffice"])
+    used = {s.slide_layout.slide_master.part.partname for s in prs.slides}
+    assert used == {prs.slide_masters[0].part.partname}
+    assert "Title, Content" in {s.slide_layout.name for s in prs.slides}

@@ -198,6 +198,30 @@ def two_masters() -> Presentation:
     return prs
 
 
+LIBREOFFICE = {
+    "Title Slide": "Title Slide",
+    "Title and Content": "Title, Content",
+    "Section Header": "Centered Text",
+    "Title Only": "Title Only",
+    "Two Content": "Title, 2 Content",
+    "Comparison": "Title, 2 Content and Content",
+    "Blank": "Blank Slide",
+}
+
+
+def libreoffice() -> Presentation:
+    """As LibreOffice Impress saves a template as .pptx: masters without names (one per
+    master page), every master with the same layouts, named the Impress way ("Title,
+    Content"), and no section header layout."""
+    prs = two_masters()
+    for master in prs.slide_masters:
+        master._element.cSld.set("name", "")
+        for layout in master.slide_layouts:
+            if layout.name in LIBREOFFICE:
+                layout._element.cSld.set("name", LIBREOFFICE[layout.name])
+    return prs
+
+
 def _crest() -> bytes:
     """A small round crest, as a PNG: the organisation's emblem on its master."""
     from PIL import Image, ImageDraw
@@ -280,6 +304,7 @@ VARIANTS: dict[str, Callable[[], Presentation]] = {
     "dark": dark,
     "two-masters": two_masters,
     "branded": branded,
+    "libreoffice": libreoffice,
 }
 
 

@@ -57,6 +57,7 @@ class PlaceholderInfo:
 class LayoutInfo:
     master: str
     name: str
+    master_no: int  # 1 = the deck's first master (masters can share a name, or have none)
     placeholders: list[PlaceholderInfo]
     body_idx: int | None  # the placeholder the builder writes body text into
 
@@ -88,10 +89,9 @@ def inspect(path: Path) -> Report:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
     prs = open_presentation(str(path), data)
     layouts = []
-    for master in prs.slide_masters:
-        master_name = master.name or "(unnamed master)"
+    for number, master in enumerate(prs.slide_masters, start=1):
         for layout in master.slide_layouts:
-            layouts.append(_layout_info(master_name, layout))
+            layouts.append(_layout_info(master.name, number, layout))
     names = [lay.name for lay in layouts]
     report = Report(
         path,
@@ -102,7 +102,13 @@ def inspect(path: Path) -> Report:
     )
     for kind in KINDS:
         by_name = next(
-            (lay for n in DEFAULT_LAYOUTS[kind] for lay in layouts if lay.name == n), None
+            (
+                lay
+                for n in DEFAULT_LAYOUTS[kind]
+                for lay in layouts
+                if lay.name.casefold() == n.casefold()
+            ),
+            None,
         )
         if by_name is not None:
             report.mapping[kind], report.by_name[kind] = by_name, "name"
@@ -112,7 +118,7 @@ def inspect(path: Path) -> Report:
     return report
 
 
-def _layout_info(master: str, layout: Any) -> LayoutInfo:
+def _layout_info(master: str, number: int, layout: Any) -> LayoutInfo:
     placeholders = []
     for sp in adapter.sp_tree(layout.shapes).iterchildren(SP):
         ph = sp.find(PH)
@@ -131,7 +137,7 @@ def _layout_info(master: str, layout: Any) -> LayoutInfo:
             )
         )
     ref = body_ref(layout)
-    return LayoutInfo(master, layout.name, placeholders, ref.idx if ref else None)
+    return LayoutInfo(master, layout.name, number, placeholders, ref.idx if ref else None)
 
 
 def _by_shape(kind: str, layouts: list[LayoutInfo], height: float) -> LayoutInfo | None:
@@ -151,8 +157,14 @@ def _by_shape(kind: str, layouts: list[LayoutInfo], height: float) -> LayoutInfo
         if low:
             return low[0]
     if body:
+        # A content layout's body is a body or content placeholder under a plain title; a
+        # centred title over a subtitle is a title slide, taken only when nothing else is.
         with_body = [lay for lay in titled if lay.body_idx is not None]
-        return with_body[0] if with_body else (titled[0] if titled else None)
+        content = [
+            lay for lay in with_body if lay.types & {"body", "obj"} and "ctrTitle" not in lay.types
+        ]
+        found = content or with_body or titled
+        return found[0] if found else None
     alone = [lay for lay in titled if lay.body_idx is None]
     return alone[0] if alone else (titled[0] if titled else None)
 
@@ -160,11 +172,12 @@ def _by_shape(kind: str, layouts: list[LayoutInfo], height: float) -> LayoutInfo
 def render_text(report: Report) -> str:
     """The report as the command prints it."""
     lines = [f"{report.path}: {report.width:.2f} × {report.height:.2f} in"]
-    masters: dict[str, list[LayoutInfo]] = {}
+    masters: dict[int, list[LayoutInfo]] = {}
     for lay in report.layouts:
-        masters.setdefault(lay.master, []).append(lay)
-    for master, layouts in masters.items():
-        lines.append(f"master '{master}': {len(layouts)} layouts")
+        masters.setdefault(lay.master_no, []).append(lay)
+    for number, layouts in masters.items():
+        name = f"'{layouts[0].master}'" if layouts[0].master else "(no name)"
+        lines.append(f"master {number} {name}: {len(layouts)} layouts")
         for lay in layouts:
             body = f", body idx {lay.body_idx}" if lay.body_idx is not None else ", no body"
             lines.append(f"  layout '{lay.name}'{body}")
@@ -179,9 +192,13 @@ def render_text(report: Report) -> str:
             lines.append(f"  {kind:<9} MISSING: no layout with a title")
             continue
         how = "by name" if report.by_name[kind] == "name" else "by its placeholders"
-        lines.append(f"  {kind:<9} -> '{lay.name}' ({how})")
-    for name in report.ambiguous:
-        lines.append(f"note: layout name '{name}' is in more than one master; set deck.master")
+        lines.append(f"  {kind:<9} -> '{lay.name}' of master {lay.master_no} ({how})")
+    if report.ambiguous:
+        names = ", ".join(f"'{n}'" for n in report.ambiguous)
+        lines.append(
+            f"note: layout names in more than one master: {names}; set deck.master "
+            "(a master's name, or its number)"
+        )
     if report.missing:
         lines.append(f"missing: {', '.join(report.missing)} (the deck cannot be built)")
     return "\n".join(lines)
@@ -195,10 +212,15 @@ def draft_settings(report: Report, reference: str) -> str:
         "deck:",
         f"  reference: {reference}",
     ]
-    masters = {lay.master for lay in report.layouts}
-    if report.ambiguous and len(masters) > 1:
-        chosen = {lay.master for lay in report.mapping.values() if lay is not None}
-        lines.append(f"  master: {_quote(sorted(chosen)[0])}")
+    numbers = {lay.master_no for lay in report.layouts}
+    content = report.mapping.get("bullets") or next(
+        (lay for lay in report.mapping.values() if lay is not None), None
+    )
+    if report.ambiguous and len(numbers) > 1 and content is not None:
+        # The master of the content slides, by name where its name is its own.
+        same_name = {lay.master_no for lay in report.layouts if lay.master == content.master}
+        unique = content.master and len(same_name) == 1
+        lines.append(f"  master: {_quote(content.master) if unique else content.master_no}")
     mapped = {
         k: v for k, v in report.mapping.items() if v is not None and report.by_name[k] != "name"
     }

@@ -17,19 +17,23 @@ from briefgen.errors import InputError
 from briefgen.render.deck.plan import KINDS
 
 L = TypeVar("L")
-# PowerPoint's standard layout names, in order of preference, for each slide kind.
+# PowerPoint's standard layout names, in order of preference, for each slide kind, then
+# the names LibreOffice Impress ("Title, Content") and Google Slides ("Title and body")
+# give the same layouts when they save a .pptx. Matched without regard to case.
+_CONTENT = ("Title and Content", "Title, Content", "Title and body")
+_TITLE_ONLY = ("Title Only", *_CONTENT)
 DEFAULT_LAYOUTS: dict[str, tuple[str, ...]] = {
     "title": ("Title Slide",),
-    "agenda": ("Title and Content",),
-    "messages": ("Title and Content",),
+    "agenda": _CONTENT,
+    "messages": _CONTENT,
     "section": ("Section Header", "Title Slide"),
-    "bullets": ("Title and Content",),
-    "quote": ("Title Only", "Title and Content"),
-    "chart": ("Title Only", "Title and Content"),
-    "table": ("Title Only", "Title and Content"),
-    "timeline": ("Title Only", "Title and Content"),
-    "sources": ("Title and Content",),
-    "closing": ("Title Only", "Title and Content"),
+    "bullets": _CONTENT,
+    "quote": _TITLE_ONLY,
+    "chart": _TITLE_ONLY,
+    "table": _TITLE_ONLY,
+    "timeline": _TITLE_ONLY,
+    "sources": _CONTENT,
+    "closing": _TITLE_ONLY,
 }
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -45,18 +49,13 @@ def map_kinds(
     for each of ``kinds``: the set's ``deck.layouts`` name, else PowerPoint's standard names,
     looked up in ``deck.master``'s layouts first. Every kind without one is named in one
     error, with the layouts there are."""
-    chosen_master = settings.master
-    first = [m for m in masters if chosen_master is None or m[0] == chosen_master]
-    if not first:
-        known = ", ".join(repr(name) for name, _ in masters)
-        raise InputError(
-            f"template set '{set_name}': deck.master '{chosen_master}' is not a master of "
-            f"{settings.reference}; its masters are: {known}"
-        )
+    first = _chosen_masters(masters, settings, set_name)
     by_name: dict[str, L] = {}
+    by_folded: dict[str, L] = {}  # PowerPoint's names, matched without regard to case
     for _, layouts in (*first, *(m for m in masters if m not in first)):
         for name, layout in layouts:
             by_name.setdefault(name, layout)
+            by_folded.setdefault(name.casefold(), layout)
     wanted = settings.layouts
     unknown_kinds = sorted(set(wanted) - set(KINDS))
     if unknown_kinds:
@@ -67,12 +66,21 @@ def map_kinds(
     chosen: dict[str, L] = {}
     missing: list[str] = []
     for kind in sorted(kinds):
-        names = (wanted[kind],) if kind in wanted else DEFAULT_LAYOUTS[kind]
-        found = next((n for n in names if n in by_name), None)
+        if kind in wanted:
+            found = by_name.get(wanted[kind])
+        else:
+            found = next(
+                (
+                    by_folded[n.casefold()]
+                    for n in DEFAULT_LAYOUTS[kind]
+                    if n.casefold() in by_folded
+                ),
+                None,
+            )
         if found is None:
-            missing.append(f"'{names[0]}' for '{kind}' slides")
+            missing.append(f"'{wanted.get(kind, DEFAULT_LAYOUTS[kind][0])}' for '{kind}' slides")
             continue
-        chosen[kind] = by_name[found]
+        chosen[kind] = found
     if missing:  # all of them in one message: the user fixes the mapping once
         raise InputError(
             f"template set '{set_name}': no layout named {'; '.join(missing)} in "
@@ -81,6 +89,30 @@ def map_kinds(
             f"in template.yaml (briefgen templates inspect FILE --write drafts it)"
         )
     return chosen
+
+
+def _chosen_masters(masters: Sequence[tuple[str, Sequence]], settings, set_name: str) -> list:
+    """The masters ``deck.master`` names: by name, or by number (1 = the deck's first) for
+    masters without names of their own (LibreOffice leaves them unnamed). All of them when
+    it is unset."""
+    chosen = settings.master
+    if chosen is None:
+        return list(masters)
+    if isinstance(chosen, int):
+        if 1 <= chosen <= len(masters):
+            return [masters[chosen - 1]]
+        raise InputError(
+            f"template set '{set_name}': deck.master {chosen} is not a master of "
+            f"{settings.reference}; it has {len(masters)} (numbered from 1)"
+        )
+    named = [m for m in masters if m[0] == chosen]
+    if not named:
+        known = ", ".join(repr(name) for name, _ in masters)
+        raise InputError(
+            f"template set '{set_name}': deck.master '{chosen}' is not a master of "
+            f"{settings.reference}; its masters are: {known} (or give a number, 1 = the first)"
+        )
+    return named
 
 
 def layout_names(data: bytes) -> list[tuple[str, list[tuple[str, str]]]]:
