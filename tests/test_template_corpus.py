@@ -124,10 +124,12 @@ def test_several_masters_are_told_apart_by_the_drafted_master(built):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_text_briefgen_colours_is_readable_on_the_templates_background(built, name):
-    """Quotes, captions and slide numbers in colours briefgen chose reach 4.5:1 on the
-    layout's background: navy quotes do not vanish on a dark template."""
+    """Quotes, captions and slide numbers in colours briefgen chose, and titles and body
+    text in the template's placeholders, reach 4.5:1 on the layout's background (a dark
+    photograph included): navy quotes do not vanish on a dark template, nor does a
+    template's own black text on its dark picture."""
     from briefgen.colors import contrast
-    from briefgen.render.deck.layouts import background
+    from briefgen.render.deck.layouts import background, placeholder_ink
 
     prs = _deck(built[name])
     low = []
@@ -136,17 +138,19 @@ def test_text_briefgen_colours_is_readable_on_the_templates_background(built, na
         if bg is None:
             continue
         for shape in slide.shapes:
-            if shape.is_placeholder or not shape.has_text_frame:
+            if not shape.has_text_frame or shape.name.startswith(MARKS):  # marks: own test
                 continue
-            if shape.name.startswith("Classification"):  # on its own fill
-                continue
+            role = "title" if shape == slide.shapes.title else "body"
+            inherited = placeholder_ink(slide.slide_layout, role) if shape.is_placeholder else None
             for p in shape.text_frame.paragraphs:
                 for r in p.runs:
                     color = r.font.color
-                    if r.text.strip() and color.type is not None and color.rgb is not None:
-                        ratio = contrast(f"#{color.rgb}", bg)
+                    own = color.type is not None and color.rgb is not None
+                    ink = f"#{color.rgb}" if own else inherited
+                    if r.text.strip() and ink:
+                        ratio = contrast(ink, bg)
                         if ratio < 4.5:
-                            low.append((n, shape.name, str(color.rgb), bg, round(ratio, 2)))
+                            low.append((n, shape.name, ink, bg, round(ratio, 2)))
     assert not low, f"{name}: {low[:5]}"
 
 
@@ -204,6 +208,23 @@ def _template_shapes(slide) -> list[tuple[str, tuple[int, int, int, int]]]:
     return out
 
 
+def _band_under(slide, mark) -> str | None:
+    """The solid colour of a band of the template's master under ``mark``, if any."""
+    rect = (mark.left, mark.top, mark.width, mark.height)
+    for shape in reversed(list(slide.slide_layout.slide_master.shapes)):
+        if (
+            shape.is_placeholder
+            or shape.width is None
+            or (shape.has_text_frame and shape.text_frame.text)
+        ):
+            continue
+        if _overlap(rect, (shape.left, shape.top, shape.width, shape.height)):
+            fill = shape._element.xpath("./p:spPr/a:solidFill/a:srgbClr/@val")
+            if fill:
+                return f"#{fill[0]}"
+    return None
+
+
 def _overlap(a, b) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
@@ -211,7 +232,11 @@ def _overlap(a, b) -> bool:
 @pytest.mark.parametrize("name", NAMES)
 def test_no_mark_covers_a_shape_of_the_template(built, name):
     """The banners, the slide number and the logo keep clear of the template's own crest,
-    footer text and shapes, and every slide has both banners and its number."""
+    footer text and shapes, and every slide has both banners and its number, readable on
+    what is under it."""
+    from briefgen.colors import contrast
+    from briefgen.render.deck.layouts import background
+
     prs = _deck(built[name])
     total = len(prs.slides)
     for n, slide in enumerate(prs.slides, start=1):
@@ -220,6 +245,9 @@ def test_no_mark_covers_a_shape_of_the_template(built, name):
         assert names[:3] == ["Classification (bottom)", "Classification (top)", "Slide number"]
         number = next(s for s in marks if s.name == "Slide number")
         assert number.text_frame.text == f"{n} / {total}"
+        under = _band_under(slide, number) or background(slide.slide_layout)
+        ink = f"#{number.text_frame.paragraphs[0].runs[0].font.color.rgb}"
+        assert under is None or contrast(ink, under) >= 4.5, f"{name}: slide {n} number"
         for mark in marks:
             rect = (mark.left, mark.top, mark.width, mark.height)
             hit = [t for t, r in _template_shapes(slide) if _overlap(rect, r)]
@@ -301,3 +329,13 @@ def test_a_libreoffice_template_maps_by_its_own_names_on_one_numbered_master(bui
     used = {s.slide_layout.slide_master.part.partname for s in prs.slides}
     assert used == {prs.slide_masters[0].part.partname}
     assert "Title, Content" in {s.slide_layout.name for s in prs.slides}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_title_slide_keeps_its_date_authors_and_version(built, name):
+    """Where the title layout has no subtitle (no-body: title at the foot, nothing else),
+    the lines go in a text box where there is room, not dropped."""
+    first = _deck(built[name]).slides[0]
+    text = " ".join(s.text_frame.text for s in first.shapes if s.has_text_frame)
+    for line in ("23 November 2026", "Caucasus Desk, Policy Planning", "Press version"):
+        assert line in text, f"{name}: {line!r} missing from the title slide"

@@ -81,12 +81,18 @@ def idx_collision() -> Presentation:
 
 
 def no_body() -> Presentation:
-    """Content layouts without a body placeholder: text goes into text boxes."""
+    """Content layouts without a body placeholder: text goes into text boxes; and a title
+    slide without a subtitle, its title at the foot: the date and authors go above it."""
     prs = Presentation(str(REFERENCE))
     for layout in _layouts(prs):
-        if layout.name in ("Title and Content", "Section Header"):
+        if layout.name in ("Title and Content", "Section Header", "Title Slide"):
             sp, _ = _body(layout)
             sp.getparent().remove(sp)
+        if layout.name == "Title Slide":
+            title = next(sp for sp, ph in _placeholders(layout) if ph.get("type") == "ctrTitle")
+            off = title.find(f"{P}spPr/{A}xfrm/{A}off")
+            ext = title.find(f"{P}spPr/{A}xfrm/{A}ext")
+            off.set("y", str(int(prs.slide_height) - int(ext.get("cy")) - 914400))
     return prs
 
 
@@ -294,6 +300,38 @@ def branded() -> Presentation:
     return prs
 
 
+def _night_photo() -> bytes:
+    """A dark photograph-like picture: a night-blue to plum gradient with soft lights."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    image = Image.new("RGB", (640, 360))
+    draw = ImageDraw.Draw(image)
+    for y in range(360):
+        t = y / 359
+        draw.line((0, y, 640, y), fill=(int(10 + 70 * t), int(14 + 10 * t), int(48 + 40 * t)))
+    for x, y, r in ((90, 80, 40), (520, 260, 60), (400, 70, 25)):
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(120, 110, 150))
+    out = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(6)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def photo() -> Presentation:
+    """The built-in reference under a dark photograph covering every slide (a picture on
+    the master, as many corporate templates draw their background), its theme text still
+    dark: text must be made readable on the picture."""
+    prs = Presentation(str(REFERENCE))
+    master = prs.slide_masters[0]
+    tree = master.shapes._spTree
+    _, rid = master.part.get_or_add_image_part(io.BytesIO(_night_photo()))
+    pic = tree.add_pic(910, "Background photo", "", rid, 0, 0, prs.slide_width, prs.slide_height)
+    tree.remove(pic)
+    tree.insert(2, pic)  # behind everything else (after the group's own properties)
+    for layout in _layouts(prs):  # layouts that hid the master's shapes show them now
+        layout._element.attrib.pop("showMasterSp", None)
+    return prs
+
+
 VARIANTS: dict[str, Callable[[], Presentation]] = {
     "python-pptx-4x3": python_pptx_4x3,
     "renumbered-idx": renumbered,
@@ -305,6 +343,7 @@ VARIANTS: dict[str, Callable[[], Presentation]] = {
     "two-masters": two_masters,
     "branded": branded,
     "libreoffice": libreoffice,
+    "photo": photo,
 }
 
 

@@ -22,7 +22,7 @@ from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Inches
 
-from briefgen.colors import readable, text_on
+from briefgen.colors import contrast, readable, text_on
 from briefgen.render.deck import adapter
 from briefgen.render.deck import plan as P
 from briefgen.render.deck.figures import add_chart, add_table, layout_table
@@ -54,6 +54,7 @@ from briefgen.render.deck.layouts import (
     emu,
     find_body,
     find_placeholder,
+    placeholder_ink,
     rect_of,
 )
 from briefgen.render.deck.marks import Shape, TemplateMarks, place, template_shapes
@@ -256,6 +257,7 @@ class DeckBuilder:
             size,
             bullets=False,
             font=self.style.font,
+            color=self.template_ink(kind, "title"),
         )
 
     def pt(self, size: float) -> float:
@@ -271,11 +273,29 @@ class DeckBuilder:
         (a template's dark slides), unchanged on the light ones."""
         # The background may be a theme colour the audience's theme rewrote (apply_colors):
         # the cache is shared by the decks on one reference, so the colours are in the key.
+        return readable(color, self._background(kind))
+
+    def template_ink(self, kind: str, role: str) -> str | None:
+        """None when the template's own colour for text in ``kind``'s ``role`` placeholder
+        (``title``, ``body``) reads on the layout's background; else the nearest colour that
+        does. A template's black text over a dark picture would be lost; its readable
+        colours are kept as they are."""
+        colors = f"{self.style.primary} {self.style.accent}"
+        key = (str(self.layouts[kind].part.partname), f"{role} ink {colors}")
+        if key not in self.rects:
+            own, under = placeholder_ink(self.layouts[kind], role), self._background(kind)
+            fails = own is not None and under is not None and contrast(own, under) < 4.5
+            # The most readable of white and near-black, not the least change that passes:
+            # a background told by its mean (a gradient, a photograph) varies under the text.
+            self.rects[key] = text_on(under) if fails else None
+        return self.rects[key]
+
+    def _background(self, kind: str) -> str | None:
         colors = f"{self.style.primary} {self.style.accent}"
         key = (str(self.layouts[kind].part.partname), f"background {colors}")
         if key not in self.rects:
             self.rects[key] = background(self.layouts[kind])
-        return readable(color, self.rects[key])
+        return self.rects[key]
 
     def _number_ink(self, slide: Slide) -> str:
         """The slide number's grey, made readable (4.5:1) on the slide's own background."""
@@ -375,10 +395,10 @@ class DeckBuilder:
             slide = self._new(kind)
             self._title(slide, titles[i], kind)
             body = self._body(slide)
-            # Text in the template's placeholder keeps its colours; briefgen's own box gets
-            # a colour readable on the layout's background.
+            # Text in the template's placeholder keeps its colours where they read on the
+            # layout's background; briefgen's own box gets a colour readable there.
             frame, color = (
-                (body.text_frame, None)
+                (body.text_frame, self.template_ink(kind, "body"))
                 if body is not None
                 else (self._textbox(slide, rect, "Body").text_frame, self.ink(kind, TEXT_INK))
             )
@@ -392,6 +412,7 @@ class DeckBuilder:
                 font=self.style.font,
                 indent=self.pt(BULLET_INDENT),
                 color=color,
+                number_color=color if body is not None else None,
             )
             if page.overflow:
                 self._finding("Body", f"text does not fit even at {page.size:g} pt")
@@ -464,7 +485,7 @@ class DeckBuilder:
             bullets=mode,
             font=self.style.font,
             indent=self.pt(BULLET_INDENT),
-            color=None if body is not None else self.ink(kind, TEXT_INK),
+            color=self.template_ink(kind, "body") if body is not None else self.ink(kind, TEXT_INK),
         )
 
     def _truncate(self, paras: list[Paragraph], box: Box, size: float) -> Page:

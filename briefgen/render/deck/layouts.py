@@ -208,21 +208,110 @@ def find_body(slide, ref: BodyRef | None):
 
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def background(layout: SlideLayout) -> str | None:
-    """The solid colour behind ``layout``'s slides (``#RRGGBB``): the layout's background,
-    else its master's, a theme colour resolved through the master's colour map. None for a
-    picture or gradient background (then colours are left as they are)."""
+    """The colour behind ``layout``'s slides (``#RRGGBB``), as a reader sees it: a shape
+    covering the slide (the layout's, then its master's, as many templates draw their
+    background), else the layout's background, else its master's; a theme colour resolved
+    through the master's colour map, a gradient as the mean of its stops, a picture as its
+    mean colour. None when it cannot be told (colours are then left as they are)."""
     master = layout.slide_master
+    width, height = _slide_size(layout)
+    owners = [layout]
+    if adapter.element(layout).get("showMasterSp", "1") not in ("0", "false"):
+        owners.append(master)
+    for owner in owners:
+        for shape in reversed(list(owner.shapes)):  # topmost first
+            if shape.is_placeholder or shape.width is None or shape.height is None:
+                continue
+            if shape.width >= width * 0.9 and shape.height >= height * 0.9:
+                props = adapter.element(shape).find(f"{P_NS}spPr")
+                blip = adapter.element(shape).find(f"{P_NS}blipFill")
+                return fill_color(props, blip, owner, master)
     for owner in (layout, master):
         bg = adapter.element(owner).find(f"{P_NS}cSld/{P_NS}bg")
         if bg is None:
             continue
         props = bg.find(f"{P_NS}bgPr")
-        fill = props.find(f"{_A}solidFill") if props is not None else bg.find(f"{P_NS}bgRef")
-        return color_of(fill, master) if fill is not None else None
+        if props is None:  # a reference to the theme's background styles: its colour
+            ref = bg.find(f"{P_NS}bgRef")
+            return color_of(ref, master) if ref is not None else None
+        return fill_color(props, props.find(f"{_A}blipFill"), owner, master)
     return "#FFFFFF"  # no background anywhere: PowerPoint shows white
+
+
+_TITLE_PH = ("title", "ctrTitle")
+
+
+def placeholder_ink(layout: SlideLayout, role: str) -> str | None:
+    """The colour text in ``layout``'s ``role`` placeholder (``title`` or ``body``) takes
+    from the template, as PowerPoint resolves it: the layout placeholder's list style, the
+    master placeholder's, the master's title or body text style, else the theme's text
+    colour (``tx1``). None when it cannot be told."""
+    master = layout.slide_master
+    types = _TITLE_PH if role == "title" else BODY_PH_TYPES
+    level = f"{_A}lvl1pPr/{_A}defRPr/{_A}solidFill"
+    for owner in (layout, master):
+        for sp in adapter.element(owner).iter(SP):
+            ph = sp.find(PH)
+            if ph is None or ph.get("type", "obj") not in types:
+                continue
+            fill = sp.find(f"{P_NS}txBody/{_A}lstStyle/{level}")
+            if fill is not None:
+                return color_of(fill, master)
+            break  # the first placeholder of the role is the one slides inherit from
+    style = "titleStyle" if role == "title" else "bodyStyle"
+    fill = adapter.element(master).find(f"{P_NS}txStyles/{P_NS}{style}/{level}")
+    if fill is not None:
+        return color_of(fill, master)
+    mapping = adapter.element(master).find(f"{P_NS}clrMap")
+    return theme_color(master, mapping.get("tx1", "dk1") if mapping is not None else "dk1")
+
+
+def _slide_size(layout: SlideLayout) -> tuple[int, int]:
+    presentation = layout.part.package.presentation_part.presentation
+    return int(presentation.slide_width), int(presentation.slide_height)
+
+
+def fill_color(props, blip, owner, master) -> str | None:
+    """The colour a fill shows: solid, the mean of a gradient's stops, a picture's mean."""
+    if props is not None:
+        solid = props.find(f"{_A}solidFill")
+        if solid is not None:
+            return color_of(solid, master)
+        gradient = props.find(f"{_A}gradFill")
+        if gradient is not None:
+            stops = [color_of(gs, master) for gs in gradient.iter(f"{_A}gs")]
+            return _mean([c for c in stops if c]) if stops and all(stops) else None
+        if blip is None:
+            blip = props.find(f"{_A}blipFill")
+    if blip is not None:
+        embed = blip.find(f"{_A}blip")
+        rid = embed.get(f"{_R}embed") if embed is not None else None
+        return _picture_color(owner.part.related_part(rid).blob) if rid else None
+    return None
+
+
+def _mean(colors: list[str]) -> str:
+    channels = [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colors]
+    return "#" + "".join(f"{round(sum(ch) / len(ch)):02X}" for ch in zip(*channels, strict=True))
+
+
+def _picture_color(blob: bytes) -> str | None:
+    """A picture's mean colour (a background photograph or texture), or None if it cannot
+    be read: decoded small, under PIL's guard against decompression bombs."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(blob)) as image:
+            image.draft("RGB", (64, 64))  # JPEG decodes at a fraction of its size
+            small = image.convert("RGB").resize((1, 1), Image.Resampling.BOX)
+    except Exception:  # any unreadable or refused image: colour unknown
+        return None
+    r, g, b = small.getpixel((0, 0))
+    return f"#{r:02X}{g:02X}{b:02X}"
 
 
 def color_of(fill, master) -> str | None:
@@ -287,10 +376,18 @@ def content_rect(prs: PresentationType, layout: SlideLayout) -> Rect:
         return body.rect
     slide_w, slide_h = int(prs.slide_width), int(prs.slide_height)
     margin = int(slide_w * 0.045)
-    top = (rect_of(title).bottom + Inches(0.25)) if title is not None else Inches(1.0)
-    left = int(title.left) if title is not None else margin
-    width = int(title.width) if title is not None else slide_w - 2 * margin
-    return Rect(left, int(top), width, int(slide_h - Inches(0.8) - top))
+    if title is None:
+        return Rect(margin, Inches(1.0), slide_w - 2 * margin, int(slide_h - Inches(1.8)))
+    # Below the title; above it when the title sits low (a cover whose title is at the
+    # foot): the larger of the two, so a title slide's date and authors always have room.
+    edge = int(Inches(0.8))  # clear of the banners at the top and bottom
+    t = rect_of(title)
+    below_top = t.bottom + int(Inches(0.25))
+    below = slide_h - edge - below_top
+    above = t.top - int(Inches(0.2)) - edge
+    if below >= above:
+        return Rect(t.left, below_top, t.width, below)
+    return Rect(t.left, edge, t.width, above)
 
 
 def emu(points: float) -> Emu:

@@ -24,14 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from briefgen.render.deck import adapter
-from briefgen.render.deck.layouts import PH, Rect, color_of, rect_of
+from briefgen.render.deck.layouts import P_NS, PH, Rect, fill_color, rect_of
 
 BACKDROP = 0.9  # a shape without text this share of the slide's width or height is backdrop
 _SLIDENUM = ".//a:fld[@type='slidenum']"
-_SOLID_FILL = (
-    "{http://schemas.openxmlformats.org/presentationml/2006/main}spPr/"
-    "{http://schemas.openxmlformats.org/drawingml/2006/main}solidFill"
-)
 
 
 @dataclass(frozen=True)
@@ -90,11 +86,13 @@ def template_shapes(layout, slide_width: int, slide_height: int) -> TemplateMark
             text = shape.has_text_frame and shape.text_frame.text.strip()
             if element.xpath(_SLIDENUM):
                 numbers_itself, text = True, True
-            wide = rect.width >= slide_width * BACKDROP or rect.height >= slide_height * BACKDROP
-            if wide and not text:
-                fill = element.find(_SOLID_FILL)
-                color = color_of(fill, layout.slide_master) if fill is not None else None
-                backdrops.append((rect, color))
+            wide = rect.width >= slide_width * BACKDROP
+            tall = rect.height >= slide_height * BACKDROP
+            if (wide or tall) and not text:
+                if not (wide and tall):  # a band; a full-slide shape is the background
+                    props, blip = element.find(f"{P_NS}spPr"), element.find(f"{P_NS}blipFill")
+                    color = fill_color(props, blip, owner, layout.slide_master)
+                    backdrops.append((rect, color))
                 continue
             shapes.append(Shape(shape.name or f"shape {shape.shape_id}", rect))
     return TemplateMarks(tuple(shapes), number, number_idx, numbers_itself, tuple(backdrops))

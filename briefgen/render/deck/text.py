@@ -56,10 +56,11 @@ def write(
     align: PP_ALIGN | None = None,
     anchor: MSO_ANCHOR | None = None,
     indent: float = BULLET_INDENT,
+    number_color: str | None = None,
 ) -> None:
     """Replace ``frame``'s text with ``paragraphs`` at ``size`` points, fitted beforehand;
     marks briefgen draws itself (numbers, bullets in text boxes) hang by ``indent`` points,
-    as measured.
+    as measured; numbers in ``number_color`` when given (else the template's).
 
     Autofit is switched off: the builder has measured the text, and PowerPoint's shrink-on-
     overflow would make the printed deck differ from what was checked.
@@ -85,7 +86,9 @@ def write(
         if mark == "bullet" and not placeholder:
             mark = "char"  # a text box has no list styles to inherit a bullet from
         hang = int(indent * EMU_PER_PT)
-        _paragraph_properties(p, min(para.level, 8), gap, align, mark, numbered_from, hang)
+        _paragraph_properties(
+            p, min(para.level, 8), gap, align, mark, numbered_from, hang, number_color
+        )
         for run in para.runs:
             _add_run(frame, p, run, size * para.scale, look)
     if not paragraphs:
@@ -112,6 +115,7 @@ def _paragraph_properties(
     mark: str,
     start: int | None,
     hang: int = _BULLET_INDENT,
+    number_color: str | None = None,
 ) -> None:
     """``a:pPr`` with its children in schema order: lnSpc, spcBef, then the bullet."""
     ppr = etree.SubElement(p, A + "pPr")
@@ -135,6 +139,9 @@ def _paragraph_properties(
         etree.SubElement(ppr, A + "buFont", typeface="Arial")
         etree.SubElement(ppr, A + "buChar", char="•")
     elif mark == "number":
+        if number_color:  # numbers are text: readable where the template's colour is not
+            clr = etree.SubElement(ppr, A + "buClr")
+            etree.SubElement(clr, A + "srgbClr", val=number_color.lstrip("#").upper())
         etree.SubElement(ppr, A + "buAutoNum", type="arabicPeriod", startAt=str(start))
 
 
