@@ -54,6 +54,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "budget.words_per_slide": ("error", "a slide with more words than the budget"),
     "budget.words": ("error", "more words of running text than the budget"),
     "deck.fit": ("error", "text that does not fit its box even after shrinking and splitting"),
+    "deck.contrast": ("warning", "a template's text colour that does not read on its slides"),
     "deck.marks": ("warning", "a banner, slide number or logo on a shape of the template"),
     "deck.metrics": ("warning", "deck text measured without the template font's metrics"),
     "docx.style": ("warning", "a standard style the reference document lacks (text unstyled)"),

@@ -339,3 +339,17 @@ def test_the_title_slide_keeps_its_date_authors_and_version(built, name):
     text = " ".join(s.text_frame.text for s in first.shapes if s.has_text_frame)
     for line in ("23 November 2026", "Caucasus Desk, Policy Planning", "Press version"):
         assert line in text, f"{name}: {line!r} missing from the title slide"
+
+
+def test_check_reports_a_template_colour_replaced_for_contrast(built):
+    """The photo template's dark title and body colours on its dark picture: written in
+    white, and check says so once per layout and role, naming the layout."""
+    result = CliRunner().invoke(cli, ["-C", str(built["photo"]), "check", "--format", "json"])
+    import json
+
+    found = [f for f in json.loads(result.output)["findings"] if f["code"] == "deck.contrast"]
+    assert found and all(f["severity"] == "warning" for f in found)
+    keys = [(f["message"].split("layout '")[1].split("'")[0], f["shape"]) for f in found]
+    assert len(keys) == len(set(keys)) and ("Title and Content", "body placeholder") in keys
+    clean = CliRunner().invoke(cli, ["-C", str(built["dark"]), "check", "--format", "json"])
+    assert '"deck.contrast"' not in clean.output

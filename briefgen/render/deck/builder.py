@@ -189,6 +189,7 @@ class DeckBuilder:
     logo: Logo | None = None
     labels: dict[str, str] = field(default_factory=dict)  # the set's messages (messages.py)
     _top_slide_id: int = 255  # the highest slide id given out (PowerPoint's start at 256)
+    _reported: set = field(default_factory=set)  # deck.contrast findings made, by layout
 
     # ------------------------------------------------------------ plumbing
 
@@ -288,7 +289,22 @@ class DeckBuilder:
             # The most readable of white and near-black, not the least change that passes:
             # a background told by its mean (a gradient, a photograph) varies under the text.
             self.rects[key] = text_on(under) if fails else None
-        return self.rects[key]
+        fixed = self.rects[key]
+        reported = (key, "reported")
+        if fixed is not None and reported not in self._reported:
+            self._reported.add(reported)
+            own, under = placeholder_ink(self.layouts[kind], role), self._background(kind)
+            self.findings.append(
+                Finding(
+                    self._number(),
+                    f"{role} placeholder",
+                    f"the template's {role} text colour {own} does not read on layout "
+                    f"'{self.layouts[kind].name}' ({contrast(own, under):.1f}:1 on {under}); "
+                    f"briefgen wrote it in {fixed}",
+                    code="deck.contrast",
+                )
+            )
+        return fixed
 
     def _background(self, kind: str) -> str | None:
         colors = f"{self.style.primary} {self.style.accent}"
