@@ -76,3 +76,18 @@ def test_text_colour_comes_from_the_masters_text_styles():
         0, etree.fromstring(f'<a:solidFill xmlns:a="{A}"><a:srgbClr val="FFEEDD"/></a:solidFill>')
     )
     assert placeholder_ink(prs.slide_layouts[1], "title") == "#FFEEDD"
+
+
+def test_the_font_drawn_is_the_placeholders_then_the_themes():
+    from briefgen.render.deck.layouts import placeholder_font
+
+    prs = Presentation()
+    layout = prs.slide_layouts[1]
+    assert placeholder_font(layout, "body") == "Calibri"  # python-pptx's theme: +mn-lt
+    master = prs.slide_masters[0]
+    body = next(p for p in master.placeholders if p.placeholder_format.type == 2)  # BODY
+    run = body.text_frame.paragraphs[0].add_run()
+    run.text = "Sample"
+    run.font.name = "Source Sans Pro"  # as LibreOffice writes a template's font
+    assert placeholder_font(layout, "body") == "Source Sans Pro"
+    assert placeholder_font(layout, "title") == "Calibri"

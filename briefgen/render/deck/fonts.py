@@ -53,6 +53,7 @@ WIDTH = {
     "candara": 1.08,
     "corbel": 1.05,
     "constantia": 1.15,
+    "source sans pro": 1.1,
 }
 UNKNOWN_WIDTH = 1.32  # a font briefgen knows nothing of: as wide as Verdana
 SAME_FONT_MARGIN = 1.1  # the set's font without its metric files: Carlito plus 10%

@@ -16,11 +16,13 @@ from typing import Any
 
 from briefgen.errors import InputError
 from briefgen.render.deck import adapter
+from briefgen.render.deck.fonts import SHIPPED
 from briefgen.render.deck.layouts import (
     PH,
     SP,
     body_ref,
     open_presentation,
+    placeholder_font,
     rect_of,
 )
 from briefgen.render.deck.mapping import DEFAULT_LAYOUTS
@@ -75,6 +77,7 @@ class Report:
     mapping: dict[str, LayoutInfo | None] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)  # kind -> "name" or "shape"
     ambiguous: list[str] = field(default_factory=list)  # layout names in several masters
+    fonts: tuple[str | None, str | None] = (None, None)  # of bullet slides: (titles, body)
 
     @property
     def missing(self) -> list[str]:
@@ -115,6 +118,11 @@ def inspect(path: Path) -> Report:
             continue
         report.mapping[kind] = _by_shape(kind, layouts, report.height)
         report.by_name[kind] = "shape" if report.mapping[kind] else "missing"
+    text = report.mapping.get("bullets")
+    if text is not None:  # the fonts the deck's text slides draw in
+        master = prs.slide_masters[text.master_no - 1]
+        layout = next(lay for lay in master.slide_layouts if lay.name == text.name)
+        report.fonts = (placeholder_font(layout, "title"), placeholder_font(layout, "body"))
     return report
 
 
@@ -186,6 +194,11 @@ def render_text(report: Report) -> str:
                     f"    {p.type:<9} idx {p.idx:<3} at {p.left:5.2f}, {p.top:5.2f} in, "
                     f"{p.width:5.2f} × {p.height:5.2f} in"
                 )
+    titles, body = report.fonts
+    lines.append(f"fonts: {titles or 'unknown'} (titles), {body or 'unknown'} (body text)")
+    for font in dict.fromkeys(f for f in (titles, body) if f):
+        measured = "its metric-compatible font" if font.casefold() in SHIPPED else "an estimate"
+        lines.append(f"  {font}: measured with {measured} unless the set names deck.metrics")
     lines.append("slide kinds:")
     for kind, lay in report.mapping.items():
         if lay is None:

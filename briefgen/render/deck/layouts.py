@@ -251,23 +251,45 @@ def placeholder_ink(layout: SlideLayout, role: str) -> str | None:
     master placeholder's, the master's title or body text style, else the theme's text
     colour (``tx1``). None when it cannot be told."""
     master = layout.slide_master
+    fill = _inherited(layout, role, f"{_A}defRPr/{_A}solidFill")
+    if fill is not None:
+        return color_of(fill, master)
+    mapping = adapter.element(master).find(f"{P_NS}clrMap")
+    return theme_color(master, mapping.get("tx1", "dk1") if mapping is not None else "dk1")
+
+
+def placeholder_font(layout: SlideLayout, role: str) -> str | None:
+    """The font text in ``layout``'s ``role`` placeholder is drawn in, resolved as its
+    colour is (:func:`placeholder_ink`), a theme font reference ("+mn-lt") through the
+    theme, else the theme's body or title font: templates set their font on the master's
+    placeholders as often as in the theme."""
+    master = layout.slide_master
+    latin = _inherited(layout, role, f"{_A}defRPr/{_A}latin", runs=f"{_A}rPr/{_A}latin")
+    face = latin.get("typeface", "").strip() if latin is not None else ""
+    theme = "major" if role == "title" or face.startswith("+mj") else "minor"
+    return face if face and not face.startswith("+") else theme_font(master, theme)
+
+
+def _inherited(layout: SlideLayout, role: str, in_level: str, runs: str | None = None):
+    """The first ``in_level`` element (under a level-1 paragraph style) that text in the
+    ``role`` placeholder inherits: the layout's placeholder, the master's, then the master's
+    title or body text style; with ``runs``, a run property of a placeholder's own sample
+    text counts too (LibreOffice writes a template's fonts there). None if there is none."""
     types = _TITLE_PH if role == "title" else BODY_PH_TYPES
-    level = f"{_A}lvl1pPr/{_A}defRPr/{_A}solidFill"
+    master = layout.slide_master
     for owner in (layout, master):
         for sp in adapter.element(owner).iter(SP):
             ph = sp.find(PH)
             if ph is None or ph.get("type", "obj") not in types:
                 continue
-            fill = sp.find(f"{P_NS}txBody/{_A}lstStyle/{level}")
-            if fill is not None:
-                return color_of(fill, master)
+            found = sp.find(f"{P_NS}txBody/{_A}lstStyle/{_A}lvl1pPr/{in_level}")
+            if found is None and runs is not None:
+                found = sp.find(f"{P_NS}txBody/{_A}p/{_A}r/{runs}")
+            if found is not None:
+                return found
             break  # the first placeholder of the role is the one slides inherit from
     style = "titleStyle" if role == "title" else "bodyStyle"
-    fill = adapter.element(master).find(f"{P_NS}txStyles/{P_NS}{style}/{level}")
-    if fill is not None:
-        return color_of(fill, master)
-    mapping = adapter.element(master).find(f"{P_NS}clrMap")
-    return theme_color(master, mapping.get("tx1", "dk1") if mapping is not None else "dk1")
+    return adapter.element(master).find(f"{P_NS}txStyles/{P_NS}{style}/{_A}lvl1pPr/{in_level}")
 
 
 def _slide_size(layout: SlideLayout) -> tuple[int, int]:
@@ -362,10 +384,10 @@ def theme_font(master, which: str = "minor") -> str | None:
 
 
 def drawn_font(layouts: dict[str, SlideLayout]) -> str | None:
-    """The font a deck's body text is drawn in without an audience font: the theme's body
-    font of the master the deck's text slides use."""
+    """The font a deck's body text is drawn in without an audience font: what the body
+    placeholder of the deck's text slides inherits (:func:`placeholder_font`)."""
     layout = layouts.get("bullets") or next(iter(layouts.values()), None)
-    return theme_font(layout.slide_master) if layout is not None else None
+    return placeholder_font(layout, "body") if layout is not None else None
 
 
 def content_rect(prs: PresentationType, layout: SlideLayout) -> Rect:
