@@ -68,6 +68,9 @@ class DeckSettings(Model):
     # with layouts of the same names (briefgen templates inspect lists them): its name, or
     # its number (1 = the first) for masters without a name of their own.
     master: Annotated[int, Field(ge=1)] | Line | None = None
+    # A master for some slide kinds, over ``master``: templates that keep their cover on
+    # one master and their text slides on another (LibreOffice saves one per master page).
+    masters: dict[str, Annotated[int, Field(ge=1)] | Line] = {}
     layouts: dict[str, Line] = {}
     font: Line = "Calibri"
     metrics: dict[Literal["regular", "bold"], Line] = {}

@@ -102,3 +102,41 @@ def test_the_layouts_slide_number_placeholder_is_found_and_hidden_shapes_are_not
     assert not template_shapes(layout, prs.slide_width, prs.slide_height).shapes
     buf = io.BytesIO()
     prs.save(buf)  # still a valid deck
+
+
+def _with_band(band: Rect, color: str = "#274A74"):
+    from briefgen.render.deck.marks import TemplateMarks
+
+    return TemplateMarks((), None, None, False, ((band, color),))
+
+
+def test_a_text_box_running_over_a_band_is_shortened_to_stop_above_it():
+    from briefgen.render.deck.marks import clear_of_bands
+
+    box = Rect(500_000, 1_400_000, 9_000_000, 4_000_000)  # down to 5.4 M
+    clear, under = clear_of_bands(box, _with_band(Rect(0, 3_800_000, W, 2_000_000)), GAP)
+    assert clear.top == box.top and clear.bottom == 3_800_000 - GAP and under is None
+
+
+def test_a_text_box_set_in_a_band_stays_within_it_and_reads_on_its_colour():
+    from briefgen.render.deck.marks import clear_of_bands
+
+    box = Rect(500_000, 3_800_000, 9_000_000, 2_000_000)
+    band = Rect(0, 4_200_000, W, 2_658_000)
+    clear, under = clear_of_bands(box, _with_band(band), GAP)
+    assert clear.top == band.top + GAP and clear.bottom <= box.bottom and under == "#274A74"
+    narrow = Rect(0, 4_200_000, 4_000_000, 2_658_000)  # not across the box: not a band for it
+    assert clear_of_bands(box, _with_band(narrow), GAP) == (box, None)
+
+
+def test_a_backed_mark_gets_its_fill_place_and_right_alignment_in_schema_order():
+    from briefgen.render.deck.text import backed, number_placeholder
+
+    sp = number_placeholder(12, 3, " / 24", 11, "5B6473")
+    backed(sp, "FFFFFF", Rect(10, 20, 300, 40))
+    props = sp.find("{http://schemas.openxmlformats.org/presentationml/2006/main}spPr")
+    assert [child.tag.split("}")[1] for child in props] == ["xfrm", "solidFill"]
+    assert props[0][0].get("x") == "10" and props[0][1].get("cx") == "300"
+    assert sp.xpath(
+        ".//a:pPr/@algn", namespaces={"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    ) == ["r"]

@@ -141,6 +141,7 @@ def test_text_briefgen_colours_is_readable_on_the_templates_background(built, na
             if not shape.has_text_frame or shape.name.startswith(MARKS):  # marks: own test
                 continue
             role = "title" if shape == slide.shapes.title else "body"
+            under = _band_under(slide, shape) or bg  # a subtitle set in a cover's band
             inherited = placeholder_ink(slide.slide_layout, role) if shape.is_placeholder else None
             for p in shape.text_frame.paragraphs:
                 for r in p.runs:
@@ -148,9 +149,9 @@ def test_text_briefgen_colours_is_readable_on_the_templates_background(built, na
                     own = color.type is not None and color.rgb is not None
                     ink = f"#{color.rgb}" if own else inherited
                     if r.text.strip() and ink:
-                        ratio = contrast(ink, bg)
+                        ratio = contrast(ink, under)
                         if ratio < 4.5:
-                            low.append((n, shape.name, ink, bg, round(ratio, 2)))
+                            low.append((n, shape.name, ink, under, round(ratio, 2)))
     assert not low, f"{name}: {low[:5]}"
 
 
@@ -209,7 +210,7 @@ def _template_shapes(slide) -> list[tuple[str, tuple[int, int, int, int]]]:
 
 
 def _band_under(slide, mark) -> str | None:
-    """The solid colour of a band of the template's master under ``mark``, if any."""
+    """The colour of a band of the template's master under ``mark``, if any."""
     rect = (mark.left, mark.top, mark.width, mark.height)
     for shape in reversed(list(slide.slide_layout.slide_master.shapes)):
         if (
@@ -219,9 +220,14 @@ def _band_under(slide, mark) -> str | None:
         ):
             continue
         if _overlap(rect, (shape.left, shape.top, shape.width, shape.height)):
-            fill = shape._element.xpath("./p:spPr/a:solidFill/a:srgbClr/@val")
-            if fill:
-                return f"#{fill[0]}"
+            fill = shape._element.xpath(
+                "./p:spPr/a:solidFill/a:srgbClr/@val"
+            ) or shape._element.xpath("./p:spPr/a:pattFill/*/a:srgbClr/@val")
+            if fill:  # a solid colour, or the mean of a pattern's two
+                rgb = [[int(v[i : i + 2], 16) for i in (0, 2, 4)] for v in fill]
+                return "#" + "".join(
+                    f"{round(sum(c) / len(c)):02X}" for c in zip(*rgb, strict=True)
+                )
     return None
 
 
@@ -234,6 +240,8 @@ def test_no_mark_covers_a_shape_of_the_template(built, name):
     """The banners, the slide number and the logo keep clear of the template's own crest,
     footer text and shapes, and every slide has both banners and its number, readable on
     what is under it."""
+    from pptx.enum.dml import MSO_FILL
+
     from briefgen.colors import contrast
     from briefgen.render.deck.layouts import background
 
@@ -245,7 +253,12 @@ def test_no_mark_covers_a_shape_of_the_template(built, name):
         assert names[:3] == ["Classification (bottom)", "Classification (top)", "Slide number"]
         number = next(s for s in marks if s.name == "Slide number")
         assert number.text_frame.text == f"{n} / {total}"
-        under = _band_under(slide, number) or background(slide.slide_layout)
+        backing = number.fill.fore_color.rgb if number.fill.type == MSO_FILL.SOLID else None
+        under = (
+            f"#{backing}"
+            if backing
+            else _band_under(slide, number) or background(slide.slide_layout)
+        )
         ink = f"#{number.text_frame.paragraphs[0].runs[0].font.color.rgb}"
         assert under is None or contrast(ink, under) >= 4.5, f"{name}: slide {n} number"
         for mark in marks:
@@ -319,16 +332,36 @@ def test_check_reports_a_mark_that_has_no_free_place(tmp_path):
     assert len(lines) == len(layouts)  # once per layout, not once per slide
 
 
-def test_a_libreoffice_template_maps_by_its_own_names_on_one_numbered_master(built):
-    """Impress's names ("Title, Content") are known and its unnamed masters are told
-    apart by number: the draft maps nothing by hand and picks ``master: 1``."""
+def test_a_libreoffice_template_maps_by_its_own_names_and_its_sample_slides(built):
+    """Impress's names ("Title, Content") are known, its unnamed masters are told apart by
+    number, and the master each kind goes on is the one the template's own sample slides
+    use: text slides on master 2, the cover (and section dividers, on the same layout) on
+    master 1, where the subtitle box is kept clear of the cover's band."""
     settings = (built["libreoffice"] / "templates" / "corpus" / "template.yaml").read_text()
-    assert "master: 1\n" in settings
-    assert "bullets:" not in settings  # 'Title, Content' is found by name
+    assert "  master: 2\n" in settings
+    assert "    title: 1\n" in settings and "    section: 1\n" in settings
+    assert "layouts:" not in settings  # every kind found by name
     prs = _deck(built["libreoffice"])
-    used = {s.slide_layout.slide_master.part.partname for s in prs.slides}
-    assert used == {prs.slide_masters[0].part.partname}
-    assert "Title, Content" in {s.slide_layout.name for s in prs.slides}
+    first, second = (m.part.partname for m in prs.slide_masters)
+    slides = list(prs.slides)
+    assert slides[0].slide_layout.slide_master.part.partname == first
+    text = [s for s in slides if s.slide_layout.name in ("Title, Content", "Title Only")]
+    assert text and all(s.slide_layout.slide_master.part.partname == second for s in text)
+    from briefgen.colors import contrast
+    from briefgen.render.deck.layouts import placeholder_ink
+
+    for slide in slides:  # the subtitle is set in the band: its text is light on it
+        if slide.slide_layout.slide_master.part.partname != first:
+            continue
+        for shape in slide.shapes:
+            if shape.is_placeholder and shape != slide.shapes.title and shape.has_text_frame:
+                inherited = placeholder_ink(slide.slide_layout, "body")
+                band = next(s for s in prs.slide_masters[0].shapes if s.name == "Cover band")
+                assert shape.top >= band.top  # all of it in the band, none on white above
+                for run in (r for p in shape.text_frame.paragraphs for r in p.runs):
+                    own = run.font.color.type is not None
+                    ink = f"#{run.font.color.rgb}" if own else inherited
+                    assert contrast(ink, "#274A74") >= 4.5, run.text
 
 
 @pytest.mark.parametrize("name", NAMES)

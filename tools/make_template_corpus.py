@@ -218,13 +218,32 @@ LIBREOFFICE = {
 def libreoffice() -> Presentation:
     """As LibreOffice Impress saves a template as .pptx: masters without names (one per
     master page), every master with the same layouts, named the Impress way ("Title,
-    Content"), and no section header layout."""
+    Content"), and no section header layout. The first master is the cover's, with a
+    patterned band across its lower part that its subtitle is set in; the sample slides
+    show the cover on master 1 and a text slide on master 2."""
     prs = two_masters()
     for master in prs.slide_masters:
         master._element.cSld.set("name", "")
         for layout in master.slide_layouts:
             if layout.name in LIBREOFFICE:
                 layout._element.cSld.set("name", LIBREOFFICE[layout.name])
+    cover = prs.slide_masters[0]
+    width, height = int(prs.slide_width), int(prs.slide_height)
+    band = cover.shapes._spTree.add_autoshape(
+        920, "Cover band", "rect", 0, int(height * 0.62), width, height - int(height * 0.62)
+    )
+    sp_pr = band.find(f"{P}spPr")
+    pattern = etree.SubElement(sp_pr, f"{A}pattFill", prst="lgGrid")
+    etree.SubElement(etree.SubElement(pattern, f"{A}fgClr"), f"{A}srgbClr", val="1F3A5F")
+    etree.SubElement(etree.SubElement(pattern, f"{A}bgClr"), f"{A}srgbClr", val="2F5A8A")
+    for master in prs.slide_masters:  # the cover's layouts with white backgrounds
+        for layout in master.slide_layouts:
+            bg = layout._element.cSld.find(f"{P}bg")
+            if bg is not None:
+                layout._element.cSld.remove(bg)
+    prs.slides.add_slide(cover.slide_layouts[0])
+    text = next(lay for lay in prs.slide_masters[1].slide_layouts if lay.name == "Title, Content")
+    prs.slides.add_slide(text)
     return prs
 
 

@@ -41,6 +41,7 @@ from briefgen.render.deck.fit import (
 )
 from briefgen.render.deck.layouts import (
     BULLET_INDENT,
+    INSET_X,
     INSET_Y,
     P_NS,
     PH,
@@ -57,8 +58,15 @@ from briefgen.render.deck.layouts import (
     placeholder_ink,
     rect_of,
 )
-from briefgen.render.deck.marks import Shape, TemplateMarks, place, template_shapes
+from briefgen.render.deck.marks import (
+    Shape,
+    TemplateMarks,
+    clear_of_bands,
+    place,
+    template_shapes,
+)
 from briefgen.render.deck.text import (
+    backed,
     number_placeholder,
     plain,
     rgb,
@@ -284,7 +292,7 @@ class DeckBuilder:
         colors = f"{self.style.primary} {self.style.accent}"
         key = (str(self.layouts[kind].part.partname), f"{role} ink {colors}")
         if key not in self.rects:
-            own, under = placeholder_ink(self.layouts[kind], role), self._background(kind)
+            own, under = placeholder_ink(self.layouts[kind], role), self._text_backdrop(kind, role)
             fails = own is not None and under is not None and contrast(own, under) < 4.5
             # The most readable of white and near-black, not the least change that passes:
             # a background told by its mean (a gradient, a photograph) varies under the text.
@@ -293,7 +301,7 @@ class DeckBuilder:
         reported = (key, "reported")
         if fixed is not None and reported not in self._reported:
             self._reported.add(reported)
-            own, under = placeholder_ink(self.layouts[kind], role), self._background(kind)
+            own, under = placeholder_ink(self.layouts[kind], role), self._text_backdrop(kind, role)
             self.findings.append(
                 Finding(
                     self._number(),
@@ -305,6 +313,14 @@ class DeckBuilder:
                 )
             )
         return fixed
+
+    def _text_backdrop(self, kind: str, role: str) -> str | None:
+        """What text in ``kind``'s ``role`` placeholder is read against: the band its body
+        box is set in (marks.clear_of_bands), else the layout's background."""
+        ref = self._body_ref(kind) if role == "body" else None
+        if ref is not None and ref.backdrop is not None:
+            return ref.backdrop
+        return self._background(kind)
 
     def _background(self, kind: str) -> str | None:
         colors = f"{self.style.primary} {self.style.accent}"
@@ -326,9 +342,10 @@ class DeckBuilder:
         kind = self._kinds.get(str(slide.part.partname))
         ref = self._body_ref(kind) if kind else None
         body = find_body(slide, ref)
-        if body is not None and ref is not None and ref.nth > 0:
-            # Two placeholders of the layout share the index: a slide placeholder inherits
-            # its position by index (the first of them), so the body's is written out.
+        if body is not None and ref is not None and (ref.nth > 0 or ref.moved):
+            # Two placeholders of the layout share the index (a slide placeholder inherits
+            # its position by index: the first of them), or the body was moved clear of a
+            # band: the body's position is written out.
             body.left, body.top, body.width, body.height = (
                 ref.rect.left,
                 ref.rect.top,
@@ -340,8 +357,15 @@ class DeckBuilder:
     def _body_ref(self, kind: str) -> BodyRef | None:
         key = (str(self.layouts[kind].part.partname), "body placeholder")
         if key not in self.rects:
-            self.rects[key] = body_ref(self.layouts[kind])
+            ref = body_ref(self.layouts[kind])
+            if ref is not None:
+                clear, under = clear_of_bands(ref.rect, self._template_marks(kind), self.inch(0.1))
+                ref = replace(ref, rect=clear, moved=clear != ref.rect, backdrop=under)
+            self.rects[key] = ref
         return self.rects[key]
+
+    def _clear_of_bands(self, kind: str, rect: Rect) -> Rect:
+        return clear_of_bands(rect, self._template_marks(kind), self.inch(0.1))[0]
 
     def _layout_rect(self, kind: str, role: str, find: Callable[[], Rect]) -> Rect:
         """Where ``role`` sits on ``kind`` slides: the same on every slide of the kind (it is
@@ -357,7 +381,9 @@ class DeckBuilder:
 
     def _content_rect(self, kind: str) -> Rect:
         return self._layout_rect(
-            kind, "content", lambda: content_rect(self.prs, self.layouts[kind])
+            kind,
+            "content",
+            lambda: self._clear_of_bands(kind, content_rect(self.prs, self.layouts[kind])),
         )
 
     def _textbox(self, slide: Slide, rect: Rect, name: str):
@@ -823,21 +849,30 @@ class DeckBuilder:
     def _number_copy(self, box, spots: Spots, slide: Slide, n: int, total: int):
         """The slide number for slide ``n``: in the layout's slide-number placeholder (a
         slide-number field, so PowerPoint keeps it right when slides move) or in briefgen's
-        own box, in a grey readable on the slide's background."""
+        own box, in a grey readable on what is under it. On a mid-tone band where neither
+        white nor black reaches 4.5:1 it gets a white backing of its own."""
         rect = spots.rects["Slide number"]
         under = spots.template.backdrop(rect)
-        ink = readable(NUMBER_GREY, under) if under is not False else self._number_ink(slide)
-        ink = ink.lstrip("#").upper()
+        if under is False:
+            under = self._background(self._kinds[str(slide.part.partname)])
+        ink, backing = readable(NUMBER_GREY, under), None
+        if under is not None and contrast(ink, under) < 4.5:
+            ink, backing = NUMBER_GREY, "FFFFFF"
+        ink, size = ink.lstrip("#").upper(), self.pt(11)
         if spots.number_idx is None:
             box.xpath(".//a:t")[0].text = f"{n} / {total}"
             for fill in box.xpath(".//a:rPr/a:solidFill/a:srgbClr"):
                 fill.set("val", ink)
-            return box
-        text = f"{n} / {total}"
-        size = fit_line(self.measure, text, rect.text_box(), self.pt(11), self.pt(7), max_lines=1)[
-            0
-        ]
-        return number_placeholder(spots.number_idx, n, f" / {total}", size, ink)
+        else:
+            text = f"{n} / {total}"
+            box_of = rect.text_box()
+            size = fit_line(self.measure, text, box_of, self.pt(11), self.pt(7), max_lines=1)[0]
+            box = number_placeholder(spots.number_idx, n, f" / {total}", size, ink)
+        if backing:  # as wide as its text, at the right of its place: a chip, not a slab
+            wide = emu(self.measure.width(f"{total} / {total}", size)) + 2 * int(INSET_X)
+            high = emu(self.measure.line_height(size)) + 2 * int(INSET_Y)
+            backed(box, backing, Rect(rect.left + rect.width - wide, rect.top, wide, high))
+        return box
 
     def _logo(self, slide: Slide, *, large: bool) -> None:
         """The theme's logo: large at the top right of a title slide, small at the bottom

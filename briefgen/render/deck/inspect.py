@@ -78,6 +78,8 @@ class Report:
     by_name: dict[str, str] = field(default_factory=dict)  # kind -> "name" or "shape"
     ambiguous: list[str] = field(default_factory=list)  # layout names in several masters
     fonts: tuple[str | None, str | None] = (None, None)  # of bullet slides: (titles, body)
+    samples: int = 0  # the template's own sample slides
+    default_master: int | None = None  # the master of the text slides
 
     @property
     def missing(self) -> list[str]:
@@ -103,16 +105,12 @@ def inspect(path: Path) -> Report:
         layouts,
         ambiguous=sorted({n for n in names if names.count(n) > 1}),
     )
+    used = _used_by_samples(prs)
+    report.samples = len(prs.slides)
+    content = _by_name("bullets", layouts, used, None)
+    report.default_master = content.master_no if content is not None else None
     for kind in KINDS:
-        by_name = next(
-            (
-                lay
-                for n in DEFAULT_LAYOUTS[kind]
-                for lay in layouts
-                if lay.name.casefold() == n.casefold()
-            ),
-            None,
-        )
+        by_name = _by_name(kind, layouts, used, report.default_master)
         if by_name is not None:
             report.mapping[kind], report.by_name[kind] = by_name, "name"
             continue
@@ -124,6 +122,33 @@ def inspect(path: Path) -> Report:
         layout = next(lay for lay in master.slide_layouts if lay.name == text.name)
         report.fonts = (placeholder_font(layout, "title"), placeholder_font(layout, "body"))
     return report
+
+
+def _used_by_samples(prs: Any) -> set[tuple[int, str]]:
+    """(master number, layout name) of each layout the template's own sample slides use:
+    which master its author meant for a cover and which for text slides."""
+    numbers = {m.part.partname: n for n, m in enumerate(prs.slide_masters, start=1)}
+    used = set()
+    for slide in prs.slides:
+        layout = slide.slide_layout
+        used.add((numbers.get(layout.slide_master.part.partname, 0), layout.name))
+    return used
+
+
+def _by_name(
+    kind: str, layouts: list[LayoutInfo], used: set[tuple[int, str]], master: int | None
+) -> LayoutInfo | None:
+    """The layout of the first standard name for ``kind`` the deck has: of the master a
+    sample slide uses it on, else of ``master`` (the text slides' master), else the first."""
+    for name in DEFAULT_LAYOUTS[kind]:
+        same = [lay for lay in layouts if lay.name.casefold() == name.casefold()]
+        if not same:
+            continue
+        return next(
+            (lay for lay in same if (lay.master_no, lay.name) in used),
+            next((lay for lay in same if lay.master_no == master), same[0]),
+        )
+    return None
 
 
 def _layout_info(master: str, number: int, layout: Any) -> LayoutInfo:
@@ -229,11 +254,18 @@ def draft_settings(report: Report, reference: str) -> str:
     content = report.mapping.get("bullets") or next(
         (lay for lay in report.mapping.values() if lay is not None), None
     )
+    others: dict[str, LayoutInfo] = {}
     if report.ambiguous and len(numbers) > 1 and content is not None:
-        # The master of the content slides, by name where its name is its own.
-        same_name = {lay.master_no for lay in report.layouts if lay.master == content.master}
-        unique = content.master and len(same_name) == 1
-        lines.append(f"  master: {_quote(content.master) if unique else content.master_no}")
+        # The master of the text slides, and of any kind its sample slides put elsewhere.
+        lines.append(f"  master: {_master_ref(report, content)}")
+        others = {
+            kind: lay
+            for kind, lay in report.mapping.items()
+            if lay is not None and lay.master_no != content.master_no
+        }
+    if others:
+        lines.append("  masters:  # the kinds its own sample slides show on another master")
+        lines += [f"    {kind}: {_master_ref(report, lay)}" for kind, lay in others.items()]
     mapped = {
         k: v for k, v in report.mapping.items() if v is not None and report.by_name[k] != "name"
     }
@@ -241,6 +273,14 @@ def draft_settings(report: Report, reference: str) -> str:
         lines.append("  layouts:")
         lines += [f"    {kind}: {_quote(lay.name)}" for kind, lay in mapped.items()]
     return "\n".join(lines) + "\n"
+
+
+def _master_ref(report: Report, layout: LayoutInfo) -> str:
+    """How template.yaml names ``layout``'s master: by name where the name is its own,
+    else by number."""
+    same_name = {lay.master_no for lay in report.layouts if lay.master == layout.master}
+    unique = layout.master and len(same_name) == 1
+    return _quote(layout.master) if unique else str(layout.master_no)
 
 
 def _quote(text: str) -> str:

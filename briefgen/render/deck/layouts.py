@@ -167,6 +167,8 @@ class BodyRef:
     idx: int
     nth: int
     rect: Rect
+    moved: bool = False  # its rect is not the layout's (kept clear of a band): write it
+    backdrop: str | None = None  # the colour of a band it is set in, by design
 
 
 def body_ref(layout: SlideLayout) -> BodyRef | None:
@@ -298,7 +300,8 @@ def _slide_size(layout: SlideLayout) -> tuple[int, int]:
 
 
 def fill_color(props, blip, owner, master) -> str | None:
-    """The colour a fill shows: solid, the mean of a gradient's stops, a picture's mean."""
+    """The colour a fill shows: solid, the mean of a gradient's stops or of a pattern's two
+    colours, a picture's mean."""
     if props is not None:
         solid = props.find(f"{_A}solidFill")
         if solid is not None:
@@ -307,6 +310,10 @@ def fill_color(props, blip, owner, master) -> str | None:
         if gradient is not None:
             stops = [color_of(gs, master) for gs in gradient.iter(f"{_A}gs")]
             return _mean([c for c in stops if c]) if stops and all(stops) else None
+        pattern = props.find(f"{_A}pattFill")
+        if pattern is not None:  # a grid or hatch: the mean of its two colours
+            inks = [color_of(pattern.find(f"{_A}{n}Clr"), master) for n in ("fg", "bg")]
+            return _mean(inks) if all(inks) else None
         if blip is None:
             blip = props.find(f"{_A}blipFill")
     if blip is not None:
@@ -339,6 +346,8 @@ def _picture_color(blob: bytes) -> str | None:
 def color_of(fill, master) -> str | None:
     """The colour of a ``solidFill``-like element (``srgbClr`` or a theme colour through
     the master's colour map) as ``#RRGGBB``, or None."""
+    if fill is None:
+        return None
     rgb = fill.find(f"{_A}srgbClr")
     if rgb is not None:
         return "#" + rgb.get("val", "FFFFFF").upper()

@@ -49,23 +49,25 @@ def map_kinds(
     for each of ``kinds``: the set's ``deck.layouts`` name, else PowerPoint's standard names,
     looked up in ``deck.master``'s layouts first. Every kind without one is named in one
     error, with the layouts there are."""
-    first = _chosen_masters(masters, settings, set_name)
-    by_name: dict[str, L] = {}
-    by_folded: dict[str, L] = {}  # PowerPoint's names, matched without regard to case
-    for _, layouts in (*first, *(m for m in masters if m not in first)):
-        for name, layout in layouts:
-            by_name.setdefault(name, layout)
-            by_folded.setdefault(name.casefold(), layout)
     wanted = settings.layouts
-    unknown_kinds = sorted(set(wanted) - set(KINDS))
+    unknown_kinds = sorted((set(wanted) | set(settings.masters)) - set(KINDS))
     if unknown_kinds:
         raise InputError(
-            f"template set '{set_name}': deck.layouts names unknown slide kind "
-            f"'{unknown_kinds[0]}'; kinds are: {', '.join(KINDS)}"
+            f"template set '{set_name}': deck.layouts or deck.masters names unknown slide "
+            f"kind '{unknown_kinds[0]}'; kinds are: {', '.join(KINDS)}"
         )
+    default_first = _chosen_masters(masters, settings.master, settings, set_name)
     chosen: dict[str, L] = {}
     missing: list[str] = []
     for kind in sorted(kinds):
+        first = (
+            _chosen_masters(
+                masters, settings.masters[kind], settings, set_name, f"deck.masters.{kind}"
+            )
+            if kind in settings.masters
+            else default_first
+        )
+        by_name, by_folded = _names(first, masters)
         if kind in wanted:
             found = by_name.get(wanted[kind])
         else:
@@ -81,6 +83,7 @@ def map_kinds(
             missing.append(f"'{wanted.get(kind, DEFAULT_LAYOUTS[kind][0])}' for '{kind}' slides")
             continue
         chosen[kind] = found
+    by_name, _ = _names(default_first, masters)
     if missing:  # all of them in one message: the user fixes the mapping once
         raise InputError(
             f"template set '{set_name}': no layout named {'; '.join(missing)} in "
@@ -91,25 +94,41 @@ def map_kinds(
     return chosen
 
 
-def _chosen_masters(masters: Sequence[tuple[str, Sequence]], settings, set_name: str) -> list:
-    """The masters ``deck.master`` names: by name, or by number (1 = the deck's first) for
-    masters without names of their own (LibreOffice leaves them unnamed). All of them when
-    it is unset."""
-    chosen = settings.master
+def _names(first: Sequence, masters: Sequence) -> tuple[dict, dict]:
+    """Layouts by name, and by case-folded name, the ``first`` masters' before the rest."""
+    by_name: dict = {}
+    by_folded: dict = {}
+    for _, layouts in (*first, *(m for m in masters if m not in first)):
+        for name, layout in layouts:
+            by_name.setdefault(name, layout)
+            by_folded.setdefault(name.casefold(), layout)
+    return by_name, by_folded
+
+
+def _chosen_masters(
+    masters: Sequence[tuple[str, Sequence]],
+    chosen: int | str | None,
+    settings,
+    set_name: str,
+    label: str = "deck.master",
+) -> list:
+    """The masters ``chosen`` (``deck.master``, or a kind's ``deck.masters``) names: by
+    name, or by number (1 = the deck's first) for masters without names of their own
+    (LibreOffice leaves them unnamed). All of them when it is unset."""
     if chosen is None:
         return list(masters)
     if isinstance(chosen, int):
         if 1 <= chosen <= len(masters):
             return [masters[chosen - 1]]
         raise InputError(
-            f"template set '{set_name}': deck.master {chosen} is not a master of "
+            f"template set '{set_name}': {label} {chosen} is not a master of "
             f"{settings.reference}; it has {len(masters)} (numbered from 1)"
         )
     named = [m for m in masters if m[0] == chosen]
     if not named:
         known = ", ".join(repr(name) for name, _ in masters)
         raise InputError(
-            f"template set '{set_name}': deck.master '{chosen}' is not a master of "
+            f"template set '{set_name}': {label} '{chosen}' is not a master of "
             f"{settings.reference}; its masters are: {known} (or give a number, 1 = the first)"
         )
     return named

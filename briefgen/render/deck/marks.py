@@ -132,3 +132,26 @@ def place(
             if not covered(moved, shapes):
                 return moved, []
     return want, hit
+
+
+def clear_of_bands(rect: Rect, template: TemplateMarks, gap: int) -> tuple[Rect, str | None]:
+    """``rect`` (where a layout puts text) shortened to keep clear of a band the template
+    draws across its lower or upper part: a subtitle box that runs down over a coloured
+    band would put dark text on it. Where that would leave less than 40% of the box, the
+    band is the text's backdrop by design (a cover's subtitle set in its band): the rect
+    is kept within the band, and the band's colour is returned, for the text to be
+    readable on it."""
+    under = None
+    for band, color in template.backdrops:
+        if not overlaps(rect, band) or band.width < rect.width:
+            continue
+        keep = rect.height * 0.4
+        if band.top - rect.top >= keep and band.bottom >= rect.bottom:
+            rect = replace(rect, height=band.top - gap - rect.top)
+        elif rect.bottom - band.bottom >= keep and band.top <= rect.top:
+            rect = replace(rect, top=band.bottom + gap, height=rect.bottom - band.bottom - gap)
+        else:
+            top, bottom = max(rect.top, band.top) + gap, min(rect.bottom, band.bottom) - gap
+            if (bottom - top) * 2 >= rect.height:  # set in the band: all of it on the band
+                rect, under = replace(rect, top=top, height=bottom - top), color
+    return rect, under
