@@ -336,6 +336,36 @@ def customizing(root: Path) -> None:
     save(row(deck_slides(out / "press.pptx", 30, [1, 4, 5])), "customizing-reference.png")
 
 
+IMPRESS_TEMPLATES = Path("/usr/lib/libreoffice/share/template/common/presnt")
+
+
+def bring_your_own(root: Path) -> None:
+    """docs/customizing.md's walkthrough on a template briefgen's authors did not make:
+    LibreOffice's "Vivid", saved as .pptx, drafted with `templates inspect --write`."""
+    vivid = IMPRESS_TEMPLATES / "Vivid.otp"
+    if not vivid.is_file():
+        print(f"skipped customizing-vivid.png: no {vivid}")
+        return
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pptx", "--outdir", str(root), str(vivid)],
+        check=True,
+        capture_output=True,
+    )
+    briefgen = [sys.executable, "-m", "briefgen", "-C", str(root)]
+    subprocess.run(
+        [*briefgen, "templates", "inspect", str(root / "Vivid.pptx"), "--write", "vivid"],
+        check=True,
+        capture_output=True,
+    )
+    config = root / "briefgen.yaml"
+    text = config.read_text("utf-8")
+    edit(config, "    title: Press\n", "    title: Press\n    template: vivid\n")
+    api.build(root, audiences=["press"], formats=["pptx"])
+    out = root / "output" / "us-azerbaijan"
+    save(row(deck_slides(out / "press.pptx", 30, [1, 5, 6])), "customizing-vivid.png")
+    config.write_text(text, "utf-8")
+
+
 def main() -> None:
     for tool in ("pdftoppm", "soffice"):
         if shutil.which(tool) is None:
@@ -345,6 +375,7 @@ def main() -> None:
         api.init_project(root)
         tutorial(root)
         customizing(root)
+        bring_your_own(root)
 
 
 if __name__ == "__main__":
