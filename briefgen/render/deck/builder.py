@@ -286,9 +286,9 @@ class DeckBuilder:
 
     def template_ink(self, kind: str, role: str) -> str | None:
         """None when the template's own colour for text in ``kind``'s ``role`` placeholder
-        (``title``, ``body``) reads on the layout's background; else the nearest colour that
-        does. A template's black text over a dark picture would be lost; its readable
-        colours are kept as they are."""
+        (``title``, ``body``) reads on what is behind it; else white or near-black, and a
+        finding (once per layout and role in a deck). A template's black text over a dark
+        picture would be lost; its readable colours are kept as they are."""
         colors = f"{self.style.primary} {self.style.accent}"
         key = (str(self.layouts[kind].part.partname), f"{role} ink {colors}")
         if key not in self.rects:
@@ -296,12 +296,10 @@ class DeckBuilder:
             fails = own is not None and under is not None and contrast(own, under) < 4.5
             # The most readable of white and near-black, not the least change that passes:
             # a background told by its mean (a gradient, a photograph) varies under the text.
-            self.rects[key] = text_on(under) if fails else None
-        fixed = self.rects[key]
-        reported = (key, "reported")
-        if fixed is not None and reported not in self._reported:
-            self._reported.add(reported)
-            own, under = placeholder_ink(self.layouts[kind], role), self._text_backdrop(kind, role)
+            self.rects[key] = (own, under, text_on(under) if fails else None)
+        own, under, fixed = self.rects[key]
+        if fixed is not None and key not in self._reported:
+            self._reported.add(key)
             self.findings.append(
                 Finding(
                     self._number(),

@@ -221,10 +221,7 @@ def background(layout: SlideLayout) -> str | None:
     mean colour. None when it cannot be told (colours are then left as they are)."""
     master = layout.slide_master
     width, height = _slide_size(layout)
-    owners = [layout]
-    if adapter.element(layout).get("showMasterSp", "1") not in ("0", "false"):
-        owners.append(master)
-    for owner in owners:
+    for owner in reversed(drawing_owners(layout)):  # the layout's shapes are above
         for shape in reversed(list(owner.shapes)):  # topmost first
             if shape.is_placeholder or shape.width is None or shape.height is None:
                 continue
@@ -294,6 +291,13 @@ def _inherited(layout: SlideLayout, role: str, in_level: str, runs: str | None =
     return adapter.element(master).find(f"{P_NS}txStyles/{P_NS}{style}/{_A}lvl1pPr/{in_level}")
 
 
+def drawing_owners(layout: SlideLayout) -> list:
+    """Whose shapes a slide on ``layout`` shows, bottom first: its master's (unless the
+    layout hides them), then the layout's own."""
+    shown = adapter.element(layout).get("showMasterSp", "1") not in ("0", "false")
+    return [layout.slide_master, layout] if shown else [layout]
+
+
 def _slide_size(layout: SlideLayout) -> tuple[int, int]:
     presentation = layout.part.package.presentation_part.presentation
     return int(presentation.slide_width), int(presentation.slide_height)
@@ -360,8 +364,8 @@ def color_of(fill, master) -> str | None:
     return theme_color(master, slot)
 
 
-def theme_color(master, slot: str) -> str | None:
-    """A colour of the master's theme (``lt1``, ``accent1``…) as ``#RRGGBB``."""
+def _theme(master):
+    """The master's theme part, parsed (None without one)."""
     from lxml import etree
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -369,8 +373,13 @@ def theme_color(master, slot: str) -> str | None:
         part = master.part.part_related_by(RT.THEME)
     except KeyError:
         return None
-    root = etree.fromstring(part.blob)
-    el = root.find(f"{_A}themeElements/{_A}clrScheme/{_A}{slot}")
+    return etree.fromstring(part.blob)
+
+
+def theme_color(master, slot: str) -> str | None:
+    """A colour of the master's theme (``lt1``, ``accent1``…) as ``#RRGGBB``."""
+    root = _theme(master)
+    el = root.find(f"{_A}themeElements/{_A}clrScheme/{_A}{slot}") if root is not None else None
     if el is None or not len(el):
         return None
     value = el[0].get("lastClr") or el[0].get("val")
@@ -379,15 +388,9 @@ def theme_color(master, slot: str) -> str | None:
 
 def theme_font(master, which: str = "minor") -> str | None:
     """The master's theme font (``minor``: body text, ``major``: titles), Latin script."""
-    from lxml import etree
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    try:
-        part = master.part.part_related_by(RT.THEME)
-    except KeyError:
-        return None
-    root = etree.fromstring(part.blob)
-    latin = root.find(f"{_A}themeElements/{_A}fontScheme/{_A}{which}Font/{_A}latin")
+    root = _theme(master)
+    path = f"{_A}themeElements/{_A}fontScheme/{_A}{which}Font/{_A}latin"
+    latin = root.find(path) if root is not None else None
     face = latin.get("typeface", "").strip() if latin is not None else ""
     return face or None
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from briefgen.render.deck import adapter
-from briefgen.render.deck.layouts import P_NS, PH, Rect, fill_color, rect_of
+from briefgen.render.deck.layouts import P_NS, PH, Rect, drawing_owners, fill_color, rect_of
 
 BACKDROP = 0.9  # a shape without text this share of the slide's width or height is backdrop
 _SLIDENUM = ".//a:fld[@type='slidenum']"
@@ -61,10 +61,7 @@ class TemplateMarks:
 
 def template_shapes(layout, slide_width: int, slide_height: int) -> TemplateMarks:
     """Read what ``layout`` draws on its slides (see the module's docstring)."""
-    owners = []
-    if adapter.element(layout).get("showMasterSp", "1") not in ("0", "false"):
-        owners.append(layout.slide_master)  # drawn first, under the layout's shapes
-    owners.append(layout)
+    owners = drawing_owners(layout)
     shapes: list[Shape] = []
     backdrops: list[tuple[Rect, str | None]] = []
     numbers_itself = False
