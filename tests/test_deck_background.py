@@ -44,7 +44,9 @@ def test_a_gradient_is_the_mean_of_its_stops():
     assert background(prs.slide_layouts[1]) == "#800033"
 
 
-def test_a_picture_is_its_mean_colour_and_an_unreadable_one_is_unknown():
+def test_a_picture_is_its_mean_colour_and_an_unreadable_one_is_unknown(monkeypatch):
+    from briefgen.render.deck import layouts
+
     prs = Presentation()
     master = prs.slide_masters[0]
     picture = io.BytesIO()
@@ -53,6 +55,9 @@ def test_a_picture_is_its_mean_colour_and_an_unreadable_one_is_unknown():
     tree = master.shapes._spTree
     tree.add_pic(901, "Photo", "", rid, 0, 0, prs.slide_width, prs.slide_height)
     assert background(prs.slide_layouts[1]) == "#141E5A"
+    monkeypatch.setattr(layouts, "PICTURE_PIXELS", 40 * 20 - 1)  # too large: not decoded
+    assert background(prs.slide_layouts[1]) is None
+    monkeypatch.undo()
     master.part.related_part(rid)._blob = b"not an image"
     assert background(prs.slide_layouts[1]) is None
 

@@ -327,6 +327,9 @@ def fill_color(props, blip, owner, master) -> str | None:
     return None
 
 
+PICTURE_PIXELS = 40_000_000  # 8000 × 5000: larger than any slide background needs
+
+
 def _mean(colors: list[str]) -> str:
     channels = [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colors]
     return "#" + "".join(f"{round(sum(ch) / len(ch)):02X}" for ch in zip(*channels, strict=True))
@@ -334,11 +337,14 @@ def _mean(colors: list[str]) -> str:
 
 def _picture_color(blob: bytes) -> str | None:
     """A picture's mean colour (a background photograph or texture), or None if it cannot
-    be read: decoded small, under PIL's guard against decompression bombs."""
+    be read or is larger than :data:`PICTURE_PIXELS` (a background need not be decoded at
+    poster size to know its colour; a hostile one would take the render's memory)."""
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(blob)) as image:
+            if image.width * image.height > PICTURE_PIXELS:  # a reference deck may be hostile
+                return None
             image.draft("RGB", (64, 64))  # JPEG decodes at a fraction of its size
             small = image.convert("RGB").resize((1, 1), Image.Resampling.BOX)
     except Exception:  # any unreadable or refused image: colour unknown
