@@ -165,16 +165,15 @@ class Finding:
     slide: int
     shape: str
     message: str
-    code: str = "deck.fit"  # check's code: deck.fit, or deck.marks for a mark on a shape
+    code: str = "deck.fit"  # check's code: deck.fit, deck.marks or deck.contrast
 
 
 @dataclass(frozen=True)
 class Spots:
     """Where the marks go on one layout's slides (see marks.py): a rectangle per mark name
-    (None: the template prints it itself), and the slide-number placeholder's index."""
+    (None: the template prints it itself), and what the template has for them."""
 
     rects: dict[str, Rect | None]
-    number_idx: int | None
     template: TemplateMarks
 
 
@@ -280,8 +279,6 @@ class DeckBuilder:
     def ink(self, kind: str, color: str) -> str:
         """``color`` as text on ``kind`` slides: made readable on the layout's background
         (a template's dark slides), unchanged on the light ones."""
-        # The background may be a theme colour the audience's theme rewrote (apply_colors):
-        # the cache is shared by the decks on one reference, so the colours are in the key.
         return readable(color, self._background(kind))
 
     def template_ink(self, kind: str, role: str) -> str | None:
@@ -321,16 +318,13 @@ class DeckBuilder:
         return self._background(kind)
 
     def _background(self, kind: str) -> str | None:
+        # The background may be a theme colour the audience's theme rewrote (apply_colors):
+        # the cache is shared by the decks on one reference, so the colours are in the key.
         colors = f"{self.style.primary} {self.style.accent}"
         key = (str(self.layouts[kind].part.partname), f"background {colors}")
         if key not in self.rects:
             self.rects[key] = background(self.layouts[kind])
         return self.rects[key]
-
-    def _number_ink(self, slide: Slide) -> str:
-        """The slide number's grey, made readable (4.5:1) on the slide's own background."""
-        kind = self._kinds.get(str(slide.part.partname))
-        return self.ink(kind, NUMBER_GREY) if kind else NUMBER_GREY
 
     def _finding(self, shape: str, message: str) -> None:
         self.findings.append(Finding(self._number(), shape, message))
@@ -357,13 +351,14 @@ class DeckBuilder:
         if key not in self.rects:
             ref = body_ref(self.layouts[kind])
             if ref is not None:
-                clear, under = clear_of_bands(ref.rect, self._template_marks(kind), self.inch(0.1))
+                clear, under = self._clear_of_bands(kind, ref.rect)
                 ref = replace(ref, rect=clear, moved=clear != ref.rect, backdrop=under)
             self.rects[key] = ref
         return self.rects[key]
 
-    def _clear_of_bands(self, kind: str, rect: Rect) -> Rect:
-        return clear_of_bands(rect, self._template_marks(kind), self.inch(0.1))[0]
+    def _clear_of_bands(self, kind: str, rect: Rect) -> tuple[Rect, str | None]:
+        """``rect`` on ``kind`` slides kept clear of the template's bands (marks.py)."""
+        return clear_of_bands(rect, self._template_marks(kind), self.inch(0.1))
 
     def _layout_rect(self, kind: str, role: str, find: Callable[[], Rect]) -> Rect:
         """Where ``role`` sits on ``kind`` slides: the same on every slide of the kind (it is
@@ -381,7 +376,7 @@ class DeckBuilder:
         return self._layout_rect(
             kind,
             "content",
-            lambda: self._clear_of_bands(kind, content_rect(self.prs, self.layouts[kind])),
+            lambda: self._clear_of_bands(kind, content_rect(self.prs, self.layouts[kind]))[0],
         )
 
     def _textbox(self, slide: Slide, rect: Rect, name: str):
@@ -842,7 +837,7 @@ class DeckBuilder:
                         code="deck.marks",
                     )
                 )
-        return Spots(rects, template.number_idx if template.number is not None else None, template)
+        return Spots(rects, template)
 
     def _number_copy(self, box, spots: Spots, slide: Slide, n: int, total: int):
         """The slide number for slide ``n``: in the layout's slide-number placeholder (a
@@ -857,7 +852,7 @@ class DeckBuilder:
         if under is not None and contrast(ink, under) < 4.5:
             ink, backing = NUMBER_GREY, "FFFFFF"
         ink, size = ink.lstrip("#").upper(), self.pt(11)
-        if spots.number_idx is None:
+        if spots.template.number is None:  # briefgen's own box
             box.xpath(".//a:t")[0].text = f"{n} / {total}"
             for fill in box.xpath(".//a:rPr/a:solidFill/a:srgbClr"):
                 fill.set("val", ink)
@@ -865,7 +860,7 @@ class DeckBuilder:
             text = f"{n} / {total}"
             box_of = rect.text_box()
             size = fit_line(self.measure, text, box_of, self.pt(11), self.pt(7), max_lines=1)[0]
-            box = number_placeholder(spots.number_idx, n, f" / {total}", size, ink)
+            box = number_placeholder(spots.template.number_idx, n, f" / {total}", size, ink)
         if backing:  # as wide as its text, at the right of its place: a chip, not a slab
             wide = emu(self.measure.width(f"{total} / {total}", size)) + 2 * int(INSET_X)
             high = emu(self.measure.line_height(size)) + 2 * int(INSET_Y)
@@ -924,7 +919,8 @@ class DeckBuilder:
             width - inch(1.9), height - inch(0.45), inch(1.5), inch(0.35)
         )
         box.name = "Slide number"
-        plain(box.text_frame, number, mark, color=self._number_ink(slide), align=PP_ALIGN.RIGHT)
+        # Its colour is set per slide (_number_copy), readable on what is under it there.
+        plain(box.text_frame, number, mark, color=NUMBER_GREY, align=PP_ALIGN.RIGHT)
         box.text_frame.word_wrap = False
         shapes = [box]
         for where, top in (("top", inch(0.07)), ("bottom", height - inch(0.07) - banner_h)):

@@ -78,8 +78,6 @@ class Report:
     by_name: dict[str, str] = field(default_factory=dict)  # kind -> "name" or "shape"
     ambiguous: list[str] = field(default_factory=list)  # layout names in several masters
     fonts: tuple[str | None, str | None] = (None, None)  # of bullet slides: (titles, body)
-    samples: int = 0  # the template's own sample slides
-    default_master: int | None = None  # the master of the text slides
 
     @property
     def missing(self) -> list[str]:
@@ -106,11 +104,10 @@ def inspect(path: Path) -> Report:
         ambiguous=sorted({n for n in names if names.count(n) > 1}),
     )
     used = _used_by_samples(prs)
-    report.samples = len(prs.slides)
     content = _by_name("bullets", layouts, used, None)
-    report.default_master = content.master_no if content is not None else None
+    text_master = content.master_no if content is not None else None  # the text slides'
     for kind in KINDS:
-        by_name = _by_name(kind, layouts, used, report.default_master)
+        by_name = _by_name(kind, layouts, used, text_master)
         if by_name is not None:
             report.mapping[kind], report.by_name[kind] = by_name, "name"
             continue

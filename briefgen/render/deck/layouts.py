@@ -31,6 +31,9 @@ P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 SP, PH = P_NS + "sp", f"{P_NS}nvSpPr/{P_NS}nvPr/{P_NS}ph"
 BULLET_INDENT = 29.0  # points from a bullet to its text, as measured and as written
 INSET_X, INSET_Y = Inches(0.1), Inches(0.05)  # PowerPoint's default text-frame insets
+# A shape at least this share of the slide's width and height covers it: the background a
+# reader sees; without text and this wide or tall only, a band marks may sit on (marks.py).
+BACKDROP = 0.9
 
 
 def open_reference(tset: TemplateSet) -> tuple[PresentationType, bytes]:
@@ -225,7 +228,7 @@ def background(layout: SlideLayout) -> str | None:
         for shape in reversed(list(owner.shapes)):  # topmost first
             if shape.is_placeholder or shape.width is None or shape.height is None:
                 continue
-            if shape.width >= width * 0.9 and shape.height >= height * 0.9:
+            if shape.width >= width * BACKDROP and shape.height >= height * BACKDROP:
                 props = adapter.element(shape).find(f"{P_NS}spPr")
                 blip = adapter.element(shape).find(f"{P_NS}blipFill")
                 return fill_color(props, blip, owner, master)
@@ -313,7 +316,7 @@ def fill_color(props, blip, owner, master) -> str | None:
         gradient = props.find(f"{_A}gradFill")
         if gradient is not None:
             stops = [color_of(gs, master) for gs in gradient.iter(f"{_A}gs")]
-            return _mean([c for c in stops if c]) if stops and all(stops) else None
+            return _mean(stops) if stops and all(stops) else None
         pattern = props.find(f"{_A}pattFill")
         if pattern is not None:  # a grid or hatch: the mean of its two colours
             inks = [color_of(pattern.find(f"{_A}{n}Clr"), master) for n in ("fg", "bg")]
@@ -323,7 +326,10 @@ def fill_color(props, blip, owner, master) -> str | None:
     if blip is not None:
         embed = blip.find(f"{_A}blip")
         rid = embed.get(f"{_R}embed") if embed is not None else None
-        return _picture_color(owner.part.related_part(rid).blob) if rid else None
+        try:
+            return _picture_color(owner.part.related_part(rid).blob) if rid else None
+        except KeyError:  # a picture relationship the package lacks: colour unknown
+            return None
     return None
 
 

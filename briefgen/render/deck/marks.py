@@ -24,9 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from briefgen.render.deck import adapter
-from briefgen.render.deck.layouts import P_NS, PH, Rect, drawing_owners, fill_color, rect_of
+from briefgen.render.deck.layouts import (
+    BACKDROP,
+    P_NS,
+    PH,
+    Rect,
+    drawing_owners,
+    fill_color,
+    rect_of,
+)
 
-BACKDROP = 0.9  # a shape without text this share of the slide's width or height is backdrop
 _SLIDENUM = ".//a:fld[@type='slidenum']"
 
 
