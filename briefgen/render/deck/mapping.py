@@ -56,18 +56,20 @@ def map_kinds(
             f"template set '{set_name}': deck.layouts or deck.masters names unknown slide "
             f"kind '{unknown_kinds[0]}'; kinds are: {', '.join(KINDS)}"
         )
-    default_first = _chosen_masters(masters, settings.master, settings, set_name)
+    default_names = _names(_chosen_masters(masters, settings.master, settings, set_name), masters)
     chosen: dict[str, L] = {}
     missing: list[str] = []
     for kind in sorted(kinds):
-        first = (
-            _chosen_masters(
-                masters, settings.masters[kind], settings, set_name, f"deck.masters.{kind}"
+        by_name, by_folded = (
+            _names(
+                _chosen_masters(
+                    masters, settings.masters[kind], settings, set_name, f"deck.masters.{kind}"
+                ),
+                masters,
             )
             if kind in settings.masters
-            else default_first
+            else default_names
         )
-        by_name, by_folded = _names(first, masters)
         if kind in wanted:
             found = by_name.get(wanted[kind])
         else:
@@ -83,7 +85,7 @@ def map_kinds(
             missing.append(f"'{wanted.get(kind, DEFAULT_LAYOUTS[kind][0])}' for '{kind}' slides")
             continue
         chosen[kind] = found
-    by_name, _ = _names(default_first, masters)
+    by_name = default_names[0]
     if missing:  # all of them in one message: the user fixes the mapping once
         raise InputError(
             f"template set '{set_name}': no layout named {'; '.join(missing)} in "
