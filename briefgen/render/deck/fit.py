@@ -377,18 +377,15 @@ def _split_tall_groups(
         body = paras[:-1] if last is not None else paras
         for n, para in enumerate(body):
             pieces = _split_paragraph(m, para, size, box)
-            if (
-                last is not None
-                and n == len(body) - 1
-                and not fits(m, [pieces[-1], last], size, box)
-            ):
+            credited = last is not None and n == len(body) - 1  # the attribution follows it
+            if credited and not fits(m, [pieces[-1], last], size, box):
                 # Cut it in a box that leaves room for the attribution under every piece.
                 room = height(m, [pieces[-1], last], size, box) - height(m, [pieces[-1]], size, box)
                 shorter = replace(box, height=max(box.height - room, box.height / 3))
                 pieces = _split_paragraph(m, para, size, shorter)
             key = (id(group), n) if len(pieces) > 1 else None
             groups_of = [Group([p], piece_of=key) for p in pieces]
-            if last is not None and n == len(body) - 1:
+            if credited:
                 groups_of[-1] = Group([pieces[-1], last], piece_of=key)
             out += groups_of
     return out
